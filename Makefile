@@ -1,0 +1,85 @@
+# asyntai-edge: every target installs what it misses, so a fresh machine needs nothing else.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+TOOLS := tools/node_modules/.bin
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+# wasm module -> the crate features it holds
+FEATURES_core := wasm,client,webhooks
+FEATURES_webhooks := wasm,webhooks
+FEATURES_testing := wasm,mock
+RUST_SRC := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
+PKG_SRC := $(shell find pkg-template scripts -type f)
+VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
+TARBALL := pkg/asyntai-edge-$(VERSION).tgz
+
+.PHONY: help pkg test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
+
+help:
+	@echo "make demo   - build, start the example on the sandbox, play a scripted scenario"
+	@echo "make test   - every test (Rust core, wasm boundary, JS tests against the packed tarball)"
+	@echo "make pkg    - build the npm package into pkg/ (and pkg/asyntai-edge-$(VERSION).tgz)"
+	@echo "make serve  - the example left running at http://127.0.0.1:8787"
+	@echo "make bench  - speed and size figures"
+	@echo "make soak   - long load and fuzz runs"
+
+# --- toolchain -------------------------------------------------------------------------------
+toolchain: .stamps/rust-target .stamps/wasm-bindgen $(TOOLS)/wasm-opt
+
+.stamps/rust-target:
+	@mkdir -p .stamps
+	rustup target add $(WASM_TARGET)
+	@touch $@
+
+.stamps/wasm-bindgen: Cargo.toml
+	@mkdir -p .stamps
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 3 minutes)"; \
+	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
+	@touch $@
+
+$(TOOLS)/wasm-opt $(TOOLS)/esbuild $(TOOLS)/tsc: tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
+	@touch $(TOOLS)/wasm-opt
+
+# --- the package -----------------------------------------------------------------------------
+target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) | toolchain
+	cargo build --lib --release --target $(WASM_TARGET) --no-default-features --features $(FEATURES_$*)
+	rm -rf target/wasm-out/$*
+	wasm-bindgen --target bundler --out-dir target/wasm-out/$* target/$(WASM_TARGET)/release/asyntai_edge.wasm
+	$(TOOLS)/wasm-opt $(WASM_OPT_FLAGS) $@ -o $@
+
+pkg: $(TARBALL)
+
+$(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/asyntai_edge_bg.wasm \
+            target/wasm-out/testing/asyntai_edge_bg.wasm $(PKG_SRC)
+	node scripts/assemble.mjs
+	cd pkg && npm pack --silent >/dev/null
+	@ls -l pkg/*.tgz
+
+# --- tests -----------------------------------------------------------------------------------
+# The app folder tests/ installs the packed tarball exactly as a user does.
+tests-install: $(TARBALL)
+	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
+
+test: test-rust test-wasm test-js
+	@echo "make test: all passed"
+
+test-rust:
+	cargo test --all-targets
+
+test-wasm: toolchain
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test --target $(WASM_TARGET) --no-default-features --features wasm,client,webhooks,mock --test wasm
+
+test-js: tests-install
+	cd tests && node --test --test-reporter=spec js/*.test.mjs
+
+clean:
+	rm -rf target pkg .stamps tests/node_modules tools/node_modules
