@@ -1,0 +1,132 @@
+// The sandbox's shell: turns fetch calls into calls of the Rust state machine (`core.MockCore`) and
+// makes the webhook deliveries it asks for. Everything the API does (auth, plans, quotas, validation,
+// retrieval, signing) is the core's; this file only converts and does the I/O.
+import { ValidationError } from './errors.js';
+
+const SEP = '\u001f';
+// Where a relative URL given to `mock.fetch` is resolved (`mock.fetch('/api/v1/account/')`).
+const SANDBOX_ORIGIN = 'http://sandbox.invalid';
+const PLANS = ['starter', 'standard', 'pro', 'free'];
+
+function optionError(thrown) {
+  const text = typeof thrown === 'string' ? thrown : String(thrown && thrown.message);
+  const at = text.indexOf(SEP);
+  const field = at < 0 ? 'options' : text.slice(0, at);
+  const message = at < 0 ? text : text.slice(at + 1);
+  return new ValidationError(`new MockAsyntai(): ${message}`, field);
+}
+
+function abortReason(signal) {
+  if (signal.reason !== undefined) return signal.reason;
+  return new DOMException('This operation was aborted', 'AbortError');
+}
+
+/**
+ * @param {*} core the testing wasm module's exports: MockCore
+ */
+export function createMockAsyntai(core) {
+  class MockAsyntai {
+    #core;
+    #deliver;
+
+    /**
+     * @param {{apiKey?: string, plan?: string, fetch?: Function, websites?: object[], limits?: object}} [options]
+     */
+    constructor(options = {}) {
+      if (options === null || typeof options !== 'object') {
+        throw new ValidationError('new MockAsyntai(options): options must be an object', 'options');
+      }
+      const { apiKey = 'test_key', plan = 'starter', fetch, websites, limits } = options;
+      if (typeof apiKey !== 'string' || apiKey === '') {
+        throw new ValidationError('new MockAsyntai(): `apiKey` must be a non-empty string', 'apiKey');
+      }
+      if (typeof plan !== 'string' || !PLANS.includes(plan)) {
+        throw new ValidationError(
+          `new MockAsyntai(): \`plan\` must be one of ${PLANS.map((p) => `"${p}"`).join(', ')}, got ${
+            typeof plan === 'string' ? JSON.stringify(plan.slice(0, 40)) : typeof plan}`, 'plan');
+      }
+      if (fetch !== undefined && fetch !== null && typeof fetch !== 'function') {
+        throw new ValidationError('new MockAsyntai(): `fetch` must be a function (used to deliver webhooks)', 'fetch');
+      }
+      if (websites !== undefined && !Array.isArray(websites)) {
+        throw new ValidationError('new MockAsyntai(): `websites` must be an array of {id, name, domain, is_primary}', 'websites');
+      }
+      if (limits !== undefined && (limits === null || typeof limits !== 'object' || Array.isArray(limits))) {
+        throw new ValidationError('new MockAsyntai(): `limits` must be an object', 'limits');
+      }
+      try {
+        this.#core = new core.MockCore(
+          apiKey, plan,
+          websites === undefined ? undefined : JSON.stringify(websites),
+          limits === undefined ? undefined : JSON.stringify(limits));
+      } catch (e) {
+        throw optionError(e);
+      }
+      this.#deliver = typeof fetch === 'function' ? fetch : null;
+      /** Every webhook delivery made, oldest first. */
+      this.deliveries = [];
+      /** fetch-compatible: the client's `fetch` option, or a Worker's fetch handler. Usable detached. */
+      this.fetch = (input, init) => this.#fetch(input, init);
+    }
+
+    #fetch(input, init) {
+      let request;
+      try {
+        if (typeof input === 'string' && input.startsWith('/')) input = SANDBOX_ORIGIN + input;
+        request = input instanceof Request && init === undefined ? input : new Request(input, init);
+      } catch (e) {
+        return Promise.reject(e); // what fetch does with a bad URL or init: a TypeError
+      }
+      const signal = request.signal;
+      if (signal && signal.aborted) return Promise.reject(abortReason(signal));
+      const work = this.#serve(request);
+      if (!signal) return work;
+      // Like fetch, reject as soon as the caller aborts (the request may still have had its effect).
+      return new Promise((resolve, reject) => {
+        const onAbort = () => reject(abortReason(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    }
+
+    async #serve(request) {
+      const url = new URL(request.url);
+      const parts = [];
+      request.headers.forEach((value, name) => { parts.push(name, value); });
+      const method = request.method.toUpperCase();
+      const body = method === 'GET' || method === 'HEAD'
+        ? new Uint8Array(0)
+        : new Uint8Array(await request.arrayBuffer());
+      const out = this.#core.handle(method, url.pathname + url.search, parts.join('\n'), body, Date.now());
+      const first = out.indexOf('\n');
+      const second = out.indexOf('\n', first + 1);
+      const status = Number(out.slice(0, first));
+      const deliveries = out.slice(first + 1, second);
+      if (deliveries !== '[]') {
+        // Made one by one, in order, before the answer: tests see them as soon as the call returns.
+        for (const d of JSON.parse(deliveries)) await this.#send(d);
+      }
+      return new Response(out.slice(second + 1), { status, headers: { 'content-type': 'application/json' } });
+    }
+
+    async #send(d) {
+      const deliver = this.#deliver; // called without a `this` binding, like the client's fetch
+      let status = null;
+      if (deliver) {
+        try {
+          const res = await deliver(d.url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Webhook-Signature': d.signature },
+            body: d.body,
+          });
+          status = res && typeof res.status === 'number' ? res.status : 0;
+          try { if (res && res.body && typeof res.body.cancel === 'function') await res.body.cancel(); } catch { /* already read */ }
+        } catch {
+          status = 0; // a failed delivery is recorded, never a failure of the API call
+        }
+      }
+      this.deliveries.push({ url: d.url, event: d.event, body: d.body, signature: d.signature, status });
+    }
+  }
+  return MockAsyntai;
+}
