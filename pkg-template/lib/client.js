@@ -155,6 +155,13 @@ export function createAsyntai(core) {
         params = { ...rest, size: file.blob.size };
         if (file.known) params.filename = file.name;
       }
+      if (params !== null && typeof params === 'object') {
+        // JSON.stringify would turn NaN and Infinity into null (= absent): refuse them here.
+        for (const k in params) {
+          const v = params[k];
+          if (typeof v === 'number' && !Number.isFinite(v)) throw new ValidationError(`\`${k}\` must be a finite number, got ${v}`, k);
+        }
+      }
       let wire;
       try {
         wire = core.prepare(op, params === undefined ? '{}' : JSON.stringify(params));
@@ -166,7 +173,11 @@ export function createAsyntai(core) {
       let signal, timeout = this.#timeout, maxRetries = this.#maxRetries, extra;
       if (opts !== undefined && opts !== null) {
         if (typeof opts !== 'object') throw new ValidationError('the request options must be an object', 'options');
-        ({ signal, extra } = { signal: opts.signal, extra: opts.headers });
+        signal = opts.signal;
+        extra = opts.headers;
+        if (signal !== undefined && signal !== null && (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
+          throw new ValidationError('`signal` must be an AbortSignal', 'signal');
+        }
         if (opts.timeout !== undefined) { checkCount(opts.timeout, 'timeout', ValidationError, false); timeout = opts.timeout; }
         if (opts.maxRetries !== undefined) {
           if (!Number.isInteger(opts.maxRetries) || opts.maxRetries < 0) throw new ValidationError('`maxRetries` must be a non-negative integer', 'maxRetries');

@@ -45,11 +45,11 @@ pub fn upload_spreadsheet(p: &mut Params) -> Result<ApiRequest, Error> {
     if let Some(name) = &filename {
         let lower = name.to_ascii_lowercase();
         if !(lower.ends_with(".csv") || lower.ends_with(".xlsx")) {
-            return Err(Error::validation("filename", "the spreadsheet must be a .csv or .xlsx file"));
+            return Err(Error::validation("filename", "`filename` must end in .csv or .xlsx"));
         }
     }
     match p.optional_size("size")? {
-        Some(0) => return Err(Error::validation("file", "the spreadsheet file is empty")),
+        Some(0) => return Err(Error::validation("file", "`file` is empty")),
         Some(_) => {}
         None => return Err(Error::validation("file", "`file` is required")),
     }

@@ -3,8 +3,8 @@
 //! timers, AbortSignal) and makes the error classes.
 
 #[cfg(feature = "client")]
-mod client;
+pub mod client;
 #[cfg(feature = "mock")]
-mod mock;
+pub mod mock;
 #[cfg(feature = "webhooks")]
-mod webhook;
+pub mod webhook;
