@@ -81,5 +81,8 @@ test-wasm: toolchain
 test-js: tests-install
 	cd tests && node --test --test-reporter=spec js/*.test.mjs
 
+# Each area's targets live in mk/<area>.mk.
+include $(wildcard mk/*.mk)
+
 clean:
 	rm -rf target pkg .stamps tests/node_modules tools/node_modules
