@@ -45,7 +45,7 @@ toolchain: .stamps/rust-target .stamps/wasm-bindgen $(TOOLS)/wasm-opt
 	@touch $@
 
 $(TOOLS)/wasm-opt $(TOOLS)/esbuild $(TOOLS)/tsc: tools/package.json tools/package-lock.json
-	cd tools && npm ci --no-audit --no-fund
+	cd tools && npm install --no-audit --no-fund
 	@touch $(TOOLS)/wasm-opt
 
 # --- the package -----------------------------------------------------------------------------
