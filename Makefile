@@ -44,9 +44,11 @@ toolchain: .stamps/rust-target .stamps/wasm-bindgen $(TOOLS)/wasm-opt
 	  cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); fi
 	@touch $@
 
-$(TOOLS)/wasm-opt $(TOOLS)/esbuild $(TOOLS)/tsc: tools/package.json tools/package-lock.json
+TOOL_BINS := wasm-opt esbuild tsc workerd deno edge-runtime playwright-core publint attw
+$(addprefix $(TOOLS)/,$(TOOL_BINS)): tools/node_modules/.installed
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	cd tools && npm install --no-audit --no-fund
-	@touch $(TOOLS)/wasm-opt
+	@touch $@
 
 # --- the package -----------------------------------------------------------------------------
 target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) | toolchain
