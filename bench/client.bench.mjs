@@ -1,0 +1,66 @@
+// One client call with a canned fetch (no network): asyntai-edge vs a hand-written fetch + JSON.parse +
+// success check, openai-node and stripe-node, in one process. Prints medians over several rounds.
+// Run from bench/ (make bench): asyntai-edge resolves to the installed tarball, openai and stripe to
+// bench/node_modules.
+import { performance } from 'node:perf_hooks';
+
+const BODY = JSON.stringify({
+  success: true,
+  websites: [
+    { id: 1, name: 'Main site', domain: 'example.com', is_primary: true },
+    { id: 2, name: 'Docs', domain: 'docs.example.com', is_primary: false },
+  ],
+});
+const HEADERS = { 'content-type': 'application/json' };
+const canned = async () => new Response(BODY, { status: 200, headers: HEADERS });
+const KEY = 'sk_bench_0123456789';
+const BASE = 'https://asyntai.com/api/v1/';
+
+async function measure(fn, iterations) {
+  for (let i = 0; i < 2000; i++) await fn(); // warm up (JIT, wasm tier-up)
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) await fn();
+  return ((performance.now() - t0) * 1e6) / iterations; // ns per call
+}
+
+export async function benchClient({ rounds = 7, iterations = 20000, lookup = (n) => import(n) } = {}) {
+  const { Asyntai } = await lookup('asyntai-edge');
+  const client = new Asyntai({ apiKey: KEY, fetch: canned, maxRetries: 0 });
+  const cases = {
+    'hand-written fetch + JSON.parse': async () => {
+      const res = await canned(BASE + 'websites/', { method: 'GET', headers: { authorization: 'Bearer ' + KEY, accept: 'application/json' } });
+      const body = JSON.parse(await res.text());
+      if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('bad body');
+      return body;
+    },
+    'asyntai-edge websites.list()': () => client.websites.list(),
+  };
+  try {
+    const { default: OpenAI } = await lookup('openai');
+    const openai = new OpenAI({ apiKey: KEY, fetch: async () => new Response('{"id":"m","object":"model","created":0,"owned_by":"x"}', { status: 200, headers: HEADERS }), maxRetries: 0 });
+    cases['openai-node models.retrieve()'] = () => openai.models.retrieve('m');
+  } catch (e) { console.error('openai not installed:', e.message); }
+  try {
+    const { default: Stripe } = await lookup('stripe');
+    const stripe = new Stripe(KEY, { httpClient: Stripe.createFetchHttpClient(async () => new Response('{"id":"cus_1","object":"customer"}', { status: 200, headers: HEADERS })), maxNetworkRetries: 0, telemetry: false });
+    cases['stripe-node customers.retrieve()'] = () => stripe.customers.retrieve('cus_1');
+  } catch (e) { console.error('stripe not installed:', e.message); }
+
+  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, fn] of Object.entries(cases)) samples[name].push(await measure(fn, iterations));
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const res = await benchClient();
+  const hand = res['hand-written fetch + JSON.parse'];
+  const openai = res['openai-node models.retrieve()'];
+  const ours = res['asyntai-edge websites.list()'];
+  console.log('| call (canned fetch, Node ' + process.version + ') | µs/call | vs hand-written |');
+  console.log('|---|---:|---:|');
+  for (const [k, v] of Object.entries(res)) console.log(`| ${k} | ${(v / 1000).toFixed(2)} | ${(v / hand).toFixed(2)}x |`);
+  console.log(`asyntai-edge / hand-written = ${(ours / hand).toFixed(2)}x (goal <= 1.5x); asyntai-edge / openai-node = ${openai ? (ours / openai).toFixed(2) + 'x' : 'n/a'} (goal <= 0.5x)`);
+}
