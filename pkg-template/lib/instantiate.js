@@ -6,14 +6,3 @@ export function instantiate(bg, module) {
   bg.__wbg_set_wasm(instance.exports);
   if (typeof instance.exports.__wbindgen_start === 'function') instance.exports.__wbindgen_start();
 }
-
-/** Compiles the .wasm at `url` (Deno, browsers, bundlers). */
-export async function compileWasm(url) {
-  if (url.protocol === 'file:' && typeof Deno === 'undefined') {
-    const { readFile } = await import('node:fs/promises');
-    return new WebAssembly.Module(await readFile(url));
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`asyntai-edge: could not load ${url.href} (${res.status})`);
-  return WebAssembly.compile(await res.arrayBuffer());
-}
