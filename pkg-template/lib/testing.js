@@ -21,6 +21,64 @@ function abortReason(signal) {
   return new DOMException('This operation was aborted', 'AbortError');
 }
 
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+
+/** `name\nvalue\n...` with lower-case names, as the core reads headers. */
+function flatHeaders(headers) {
+  const parts = [];
+  headers.forEach((value, name) => { parts.push(name, value); });
+  return parts.join('\n');
+}
+
+/**
+ * What the core needs from a fetch call: {method, target, headers, bytes | arrayBuffer(), signal}.
+ * A URL with a JSON string (or bytes) body, the client's own calls, skips building a Request; anything
+ * else (a Request, FormData, Blob, stream bodies) goes through `new Request`, which serializes it.
+ */
+function toRequest(input, init) {
+  const isRequest = (typeof Request !== 'undefined' && input instanceof Request) || (input !== null
+    && typeof input === 'object' && !(input instanceof URL) && typeof input.url === 'string' && typeof input.arrayBuffer === 'function');
+  const body = init == null ? undefined : init.body;
+  const plainBody = body == null || typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+  if (!isRequest && plainBody && (init == null || init.duplex === undefined)) {
+    const url = new URL(typeof input === 'string' && input.startsWith('/') ? SANDBOX_ORIGIN + input : String(input));
+    const method = init == null || init.method === undefined ? 'GET' : normalizeMethod(init.method);
+    const headers = new Headers(init == null ? undefined : init.headers);
+    let bytes;
+    if (body == null) bytes = EMPTY;
+    else if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body.');
+    else if (typeof body === 'string') {
+      bytes = encoder.encode(body);
+      if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+    } else {
+      bytes = body instanceof ArrayBuffer ? new Uint8Array(body.slice(0))
+        : new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+    }
+    return { method, target: url.pathname + url.search, headers: flatHeaders(headers), bytes, signal: init == null ? undefined : init.signal };
+  }
+  if (typeof input === 'string' && input.startsWith('/')) input = SANDBOX_ORIGIN + input;
+  const request = isRequest && init === undefined ? input : new Request(input, init);
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    target: url.pathname + url.search,
+    headers: flatHeaders(request.headers),
+    bytes: undefined,
+    arrayBuffer: () => request.arrayBuffer(),
+    signal: request.signal,
+  };
+}
+
+const STANDARD_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+
+/** As fetch does: the standard methods are upper-cased, others kept as given. */
+function normalizeMethod(method) {
+  const m = String(method);
+  const upper = m.toUpperCase();
+  return STANDARD_METHODS.includes(upper) ? upper : m;
+}
+
 /**
  * @param {*} core the testing wasm module's exports: MockCore
  */
@@ -72,8 +130,7 @@ export function createMockAsyntai(core) {
     #fetch(input, init) {
       let request;
       try {
-        if (typeof input === 'string' && input.startsWith('/')) input = SANDBOX_ORIGIN + input;
-        request = input instanceof Request && init === undefined ? input : new Request(input, init);
+        request = toRequest(input, init);
       } catch (e) {
         return Promise.reject(e); // what fetch does with a bad URL or init: a TypeError
       }
@@ -90,14 +147,10 @@ export function createMockAsyntai(core) {
     }
 
     async #serve(request) {
-      const url = new URL(request.url);
-      const parts = [];
-      request.headers.forEach((value, name) => { parts.push(name, value); });
-      const method = request.method.toUpperCase();
-      const body = method === 'GET' || method === 'HEAD'
-        ? new Uint8Array(0)
-        : new Uint8Array(await request.arrayBuffer());
-      const out = this.#core.handle(method, url.pathname + url.search, parts.join('\n'), body, Date.now());
+      const body = request.bytes !== undefined ? request.bytes
+        : request.method === 'GET' || request.method === 'HEAD' ? EMPTY
+          : new Uint8Array(await request.arrayBuffer());
+      const out = this.#core.handle(request.method, request.target, request.headers, body, Date.now());
       const first = out.indexOf('\n');
       const second = out.indexOf('\n', first + 1);
       const status = Number(out.slice(0, first));

@@ -146,6 +146,20 @@ describe("mock.fetch", () => {
     }
   });
 
+  it("reads bodies given as strings or bytes, and methods in any case; refuses what fetch refuses", async () => {
+    const mock = new MockAsyntai();
+    const headers = { authorization: "Bearer test_key", "content-type": "application/json" };
+    const json = JSON.stringify({ title: "Bytes", content: "Sent as a Uint8Array body." });
+    for (const body of [json, new TextEncoder().encode(json), new TextEncoder().encode(json).buffer]) {
+      const res = await mock.fetch("https://asyntai.com/api/v1/knowledge/text/", { method: "post", headers, body });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal((await res.json()).title, "Bytes");
+    }
+    await assert.rejects(mock.fetch("https://asyntai.com/api/v1/account/", { method: "GET", body: "x", headers }), TypeError);
+    await assert.rejects(mock.fetch("https://asyntai.com/api/v1/account/", { headers: { authorization: "Bearer a\nb" } }), TypeError);
+    await assert.rejects(mock.fetch("not a url"), TypeError);
+  });
+
   it("answers errors in the documented {success: false, error} form", async () => {
     const mock = new MockAsyntai();
     const cases = [
