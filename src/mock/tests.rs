@@ -1359,7 +1359,11 @@ fn strange_clocks_and_inputs_never_panic() {
 #[ignore]
 fn bench_chat_answers_with_1000_entries() {
     let mut m = Mock::new(MockOptions {
-        limits: Some(Limits { messages_per_month: u64::MAX, upload_chars_per_day: u64::MAX, spreadsheet_rows: 500 }),
+        limits: Some(Limits {
+            messages_per_month: u64::MAX,
+            upload_chars_per_day: u64::MAX,
+            spreadsheet_rows: 500,
+        }),
         ..MockOptions::default()
     });
     let vocab: Vec<String> = (0..5_000u64).map(|i| format!("w{:x}", mix(i) & 0xfffff)).collect();
@@ -1372,17 +1376,70 @@ fn bench_chat_answers_with_1000_entries() {
         let words: Vec<String> = (0..80).map(|_| pick().clone()).collect();
         add_text(&mut m, &format!("Entry {e}"), &(words.join(" ") + "."));
     }
-    let questions: Vec<String> =
-        (0..1_000).map(|_| format!("what about {} and {} or {}?", pick(), pick(), pick())).collect();
+    let questions: Vec<String> = (0..1_000)
+        .map(|_| format!("what about {} and {} or {}?", pick(), pick(), pick()))
+        .collect();
     let start = std::time::Instant::now();
     let n = 20_000;
     let mut grounded = 0;
     for i in 0..n {
-        let body = json!({"message": questions[i % questions.len()], "session_id": format!("s{}", i % 100)}).to_string();
+        let body =
+            json!({"message": questions[i % questions.len()], "session_id": format!("s{}", i % 100)}).to_string();
         let r = m.handle("POST", "/chat/", &bearer(), body.as_bytes(), NOW);
         assert_eq!(r.status, 200);
         grounded += usize::from(!r.body.contains("I'm sorry"));
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("{n} chat answers over 1,000 entries in {secs:.3} s: {:.0} answers/s ({grounded} grounded)", n as f64 / secs);
+    println!(
+        "{n} chat answers over 1,000 entries in {secs:.3} s: {:.0} answers/s ({grounded} grounded)",
+        n as f64 / secs
+    );
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(m: &mut Mock, method: &str, target: &str, headers: &[(String, String)], body: &[u8]) {
+        let r = m.handle(method, target, headers, body, NOW);
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["success"].as_bool(), Some(r.status == 200), "{}", r.body);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn any_request(
+            method in "(GET|POST|DELETE|PUT)",
+            target in "(/api/v1)?/(chat|knowledge|webhooks|sessions|leads|conversations|account|websites|knowledge/(text|url|spreadsheet|[a-z%0-9.-]{0,8})|webhooks/[a-z%0-9.-]{0,8})/?(\\?[a-z_=&%0-9+]{0,24})?",
+            content_type in "(application/json|multipart/form-data; boundary=[a-z]{0,3}|text/plain)",
+            body in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let mut m = mock();
+            let mut headers = bearer();
+            headers.push(("content-type".into(), content_type));
+            check(&mut m, &method, &target, &headers, &body);
+        }
+
+        #[test]
+        fn any_chat_message(message in "\\PC{0,120}", session in "\\PC{0,12}") {
+            let mut m = mock();
+            add_text(&mut m, "Store", "We sell shoes, boxes and glasses. Call 555-123-4567.");
+            create_hook(&mut m, "https://h.example/x", EVENTS);
+            let body = json!({"message": message, "session_id": session}).to_string();
+            check(&mut m, "POST", "/chat/", &bearer(), body.as_bytes());
+            let body = json!({"title": session, "content": message}).to_string();
+            check(&mut m, "POST", "/knowledge/text/", &bearer(), body.as_bytes());
+        }
+
+        #[test]
+        fn any_spreadsheet(data in proptest::collection::vec(prop_oneof![Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), any::<u8>()], 0..300)) {
+            let mut m = mock();
+            let body = multipart_body("zz", Some("x.csv"), &data, None);
+            let mut headers = bearer();
+            headers.push(("content-type".into(), "multipart/form-data; boundary=zz".into()));
+            check(&mut m, "POST", "/knowledge/spreadsheet/", &headers, &body);
+        }
+    }
 }

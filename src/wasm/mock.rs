@@ -55,7 +55,14 @@ impl MockCore {
             Some(json) => Some(parse_limits(&json, plan.limits()).map_err(|e| option_error(&e))?),
             None => None,
         };
-        Ok(MockCore { inner: Mock::new(MockOptions { api_key, plan, websites, limits }) })
+        Ok(MockCore {
+            inner: Mock::new(MockOptions {
+                api_key,
+                plan,
+                websites,
+                limits,
+            }),
+        })
     }
 
     /// Answers one request. `headers` is `name\nvalue\nname\nvalue...` (header values never hold a
