@@ -108,7 +108,7 @@ async function scenario() {
   say(`   "${entry.title}": ${wrap(entry.content, '   ')}`);
   const added = await call('POST', '/sandbox/api/v1/knowledge/text/', { json: entry, headers: { authorization: 'Bearer test_key' } });
   check(added.status === 200 && added.body.success === true && added.body.chunks_created >= 1,
-    `entry ${added.body.id} created (${added.body.chunks_created} chunk)`, added);
+    `entry ${added.body.id} created (${added.body.chunks_created} chunk${added.body.chunks_created === 1 ? '' : 's'})`, added);
   const noKey = await call('POST', '/sandbox/api/v1/knowledge/text/', { json: entry });
   check(noKey.status === 401, 'the same request without the key is refused (401)', noKey);
   const listed = await call('GET', '/sandbox/api/v1/knowledge/', { headers: { authorization: 'Bearer test_key' } });
@@ -171,7 +171,7 @@ async function scenario() {
   const msgs = hist.body.messages ?? [];
   for (const m of msgs) {
     const who = m.role === 'user' ? cyan('visitor  ') : cyan('assistant');
-    say(`   ${dim(m.timestamp)}  ${who} ${wrap(m.content, ' '.repeat(36))}`);
+    say(`   ${dim(m.timestamp)}  ${who} ${wrap(m.content, ' '.repeat(35))}`);
   }
   check(hist.status === 200 && msgs.length === 6, 'six messages: three questions, three answers', hist.body);
   check(msgs.every((m, i) => m.role === (i % 2 === 0 ? 'user' : 'assistant')), 'in order, visitor and assistant in turn', msgs.map((m) => m.role));
