@@ -1,0 +1,37 @@
+# Every runtime, from the packed tarball installed in tests/ as a user installs it (issue 4).
+#   make test-runtimes  workerd, Deno, edge-runtime (Vercel Edge), Node (import + require), Chromium
+#                       (native ES modules, import map), an esbuild browser bundle in Chromium
+#   make test-types     tsc on tests/types/usage.ts (two resolutions), no `any` in the .d.ts, declared =
+#                       run-time exports, publint and attw on the tarball
+#   make bench-size     Workers bundle sizes: asyntai-edge beside openai, stripe and svix
+# Each runtime test file closes with node:test's `# pass N` / `# fail N`.
+
+RUNTIMES_CHROMIUM := /usr/bin/chromium
+
+.PHONY: test-runtimes test-types bench-size bench-install runtimes-chromium
+
+# Debian's chromium, installed once when missing (a fresh CI machine; needs root).
+runtimes-chromium:
+	@if [ ! -x $(RUNTIMES_CHROMIUM) ]; then \
+	  echo "installing Debian's chromium (one time)"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	fi
+
+test-runtimes: tests-install runtimes-chromium | $(TOOLS)/esbuild
+	cd tests && node --test --test-reporter=tap runtimes/*.test.mjs
+
+test-types: tests-install | $(TOOLS)/esbuild
+	cd tests && node --test --test-reporter=tap types/types.test.mjs
+
+# bench/: the SDKs the size bench compares with (exact pins), and the packed tarball, so that every
+# bench resolves asyntai-edge, openai, stripe and svix by name from bench/.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json $(TARBALL)
+	cd bench && npm install --no-audit --no-fund
+	cd bench && npm install --no-audit --no-fund --no-save ../$(TARBALL)
+	@touch $@
+
+bench-install: bench/node_modules/.installed
+
+bench-size: bench/node_modules/.installed | $(TOOLS)/esbuild
+	node bench/size.mjs

@@ -1,0 +1,129 @@
+// The app every runtime test runs: a fetch handler (`export default { fetch }`, the shape Workers,
+// Deno.serve, Vercel Edge and browsers all call) that uses the three entries of asyntai-edge BY NAME,
+// as a user's code does. It reports what happened as JSON; the Node-side driver (tests/runtimes/
+// scenario.mjs) decides pass or fail from independent expectations (node:crypto signatures, the fake
+// API's own record of what reached it).
+//
+// Routes:
+//   GET  /client          x-api-url: the fake API's base URL. One account.get() and one chat.send()
+//                         with the good key, one websites.list() with a key the API refuses (a typed
+//                         AuthenticationError is caught), one leads.list({ limit: 0 }) (ValidationError,
+//                         no request).
+//   POST /webhook         verifyRequest(request) with the main entry's Webhook.
+//   POST /webhook-small   the same with `asyntai-edge/webhooks`.
+//   GET  /sandbox         MockAsyntai from `asyntai-edge/testing`, used through the client's `fetch` option.
+//   GET  /browser-guard   new Asyntai({ apiKey }) without dangerouslyAllowBrowser: what happened.
+//   GET  /compile-probe   whether this runtime lets code compile wasm from bytes (workerd and Vercel
+//                         Edge do not: the package must not need to there).
+// Header `x-dangerously-allow-browser: 1` passes `dangerouslyAllowBrowser: true` to every client
+// (the browser test sets it; everywhere else it is absent).
+import Asyntai, {
+  Asyntai as NamedAsyntai,
+  AsyntaiError,
+  APIError,
+  AuthenticationError,
+  ValidationError,
+  Webhook,
+  WebhookVerificationError,
+} from 'asyntai-edge';
+import {
+  Webhook as SmallWebhook,
+  WebhookVerificationError as SmallVerificationError,
+} from 'asyntai-edge/webhooks';
+import { MockAsyntai } from 'asyntai-edge/testing';
+
+import { GOOD_KEY, BAD_KEY, SECRET } from './constants.mjs';
+
+/** Everything a test may want to know about a thrown value. */
+export function describeError(err) {
+  if (!(err instanceof Error)) return { thrown: String(err), isError: false };
+  return {
+    isError: true,
+    name: err.name,
+    constructorName: err.constructor?.name,
+    message: err.message,
+    status: err.status ?? null,
+    field: err.field ?? null,
+    reason: err.reason ?? null,
+    apiError: err.error ?? null,
+    isAsyntaiError: err instanceof AsyntaiError,
+    isAPIError: err instanceof APIError,
+    isAuthenticationError: err instanceof AuthenticationError,
+    isValidationError: err instanceof ValidationError,
+    isWebhookVerificationError: err instanceof WebhookVerificationError,
+    isSmallWebhookVerificationError: err instanceof SmallVerificationError,
+  };
+}
+
+async function attempt(fn) {
+  try {
+    return { value: await fn() };
+  } catch (err) {
+    return { error: describeError(err) };
+  }
+}
+
+const json = (value, status = 200) =>
+  new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+
+async function client(request, extra) {
+  const baseURL = request.headers.get('x-api-url');
+  if (!baseURL) return json({ error: 'x-api-url header missing' }, 400);
+  const good = new Asyntai({ apiKey: GOOD_KEY, baseURL, maxRetries: 0, ...extra });
+  return json({
+    defaultIsNamed: Asyntai === NamedAsyntai,
+    account: await attempt(() => good.account.get()),
+    chat: await attempt(() => good.chat.send({ message: 'Hello from the runtime test', website_id: '2' })),
+    auth: await attempt(() => new Asyntai({ apiKey: BAD_KEY, baseURL, maxRetries: 0, ...extra }).websites.list()),
+    validation: await attempt(() => good.leads.list({ limit: 0 })),
+  });
+}
+
+async function webhook(request, Verifier) {
+  const result = await attempt(() => new Verifier(SECRET).verifyRequest(request));
+  return json(result, result.error ? 400 : 200);
+}
+
+async function sandbox(extra) {
+  const mock = new MockAsyntai({ apiKey: 'test_key' });
+  const c = new NamedAsyntai({ apiKey: 'test_key', fetch: mock.fetch, maxRetries: 0, ...extra });
+  const added = await attempt(() =>
+    c.knowledge.addText({
+      title: 'Opening hours',
+      content: 'The Lisbon shop opens at 9:30 and closes at 18:00 on weekdays.',
+    }),
+  );
+  const chat = await attempt(() => c.chat.send({ message: 'When does the Lisbon shop open?' }));
+  const refused = await attempt(() =>
+    new NamedAsyntai({ apiKey: 'wrong_key', fetch: mock.fetch, maxRetries: 0, ...extra }).account.get(),
+  );
+  return json({ added, chat, refused });
+}
+
+export default {
+  async fetch(request) {
+    const { pathname } = new URL(request.url);
+    const extra = request.headers.get('x-dangerously-allow-browser') === '1' ? { dangerouslyAllowBrowser: true } : {};
+    if (pathname === '/client') return client(request, extra);
+    if (pathname === '/webhook') return webhook(request, Webhook);
+    if (pathname === '/webhook-small') return webhook(request, SmallWebhook);
+    if (pathname === '/sandbox') return sandbox(extra);
+    if (pathname === '/browser-guard') {
+      try {
+        new Asyntai({ apiKey: GOOD_KEY, baseURL: 'http://127.0.0.1:9/api/v1/' });
+        return json({ constructed: true });
+      } catch (err) {
+        return json({ constructed: false, error: describeError(err) });
+      }
+    }
+    if (pathname === '/compile-probe') {
+      try {
+        new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+        return json({ compiled: true });
+      } catch (err) {
+        return json({ compiled: false, error: String(err) });
+      }
+    }
+    return json({ error: `no route ${pathname}` }, 404);
+  },
+};

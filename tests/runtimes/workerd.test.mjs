@@ -1,0 +1,49 @@
+// Cloudflare Workers: the app bundled as wrangler bundles it (esbuild, conditions workerd/worker/browser,
+// .wasm kept as module imports), served by the real workerd from a capnp config.
+import { describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startFakeApi } from '../js/fake-api.mjs';
+import { scenario } from './scenario.mjs';
+import { APP, HERE, TOOLS_BIN, esbuild, httpSend, outDir, startProcess, stopProcess, wasmAsModules } from './helpers.mjs';
+
+describe('workerd (Cloudflare Workers)', () => {
+  const ctx = {};
+  let workerd;
+
+  before(async () => {
+    ctx.fake = await startFakeApi();
+    ctx.apiUrl = ctx.fake.url;
+    const dir = outDir('workerd');
+    const seen = new Map();
+    await esbuild().build({
+      entryPoints: [join(APP, 'handler.mjs')],
+      outfile: join(dir, 'worker.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['browser', 'module', 'main'],
+      plugins: [wasmAsModules(dir, seen)],
+      logLevel: 'error',
+    });
+    assert.deepEqual([...seen.keys()].sort(), ['core.wasm', 'testing.wasm', 'webhooks.wasm'],
+      'the bundle imports the three wasm modules config.capnp lists');
+    workerd = await startProcess(join(TOOLS_BIN, 'workerd'), ['serve', join(HERE, 'workerd', 'config.capnp'), '--control-fd=3'], {
+      controlFd: true,
+      ready: (line) => {
+        const msg = JSON.parse(line);
+        return msg.event === 'listen' && msg.socket === 'http' && msg.port;
+      },
+    });
+    ctx.send = httpSend(`http://127.0.0.1:${workerd.value}`);
+  });
+
+  after(async () => {
+    await stopProcess(workerd?.child);
+    await ctx.fake?.close();
+  });
+
+  scenario(ctx, { compiles: false });
+});
