@@ -194,7 +194,7 @@ try {
 } catch (err) {
   code = 1;
   say();
-  say(red(`demo: FAILED at "${step}": ${err instanceof DemoFailure ? err.message : err.stack ?? err}`));
+  say(red(`demo: FAILED at "${step}": ${err instanceof DemoFailure || !process.env.DEBUG ? err.message ?? err : err.stack ?? err}`));
   if (app && app.log().trim()) say(dim(`--- workerd output ---\n${app.log().trim()}`));
 } finally {
   if (app) await app.stop();
