@@ -15,7 +15,7 @@ FEATURES_core := wasm,client,webhooks
 FEATURES_webhooks := wasm,webhooks
 FEATURES_testing := wasm,mock
 RUST_SRC := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
-PKG_SRC := $(shell find pkg-template scripts -type f)
+PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
 TARBALL := pkg/asyntai-edge-$(VERSION).tgz
 
@@ -71,7 +71,7 @@ $(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/a
 tests-install: $(TARBALL)
 	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
 
-test: test-rust test-wasm test-js
+test: test-rust test-wasm test-js test-example
 	@echo "make test: all passed"
 
 test-rust:
