@@ -18,10 +18,10 @@ runtimes-chromium:
 	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
 	fi
 
-test-runtimes: tests-install runtimes-chromium | $(TOOLS)/esbuild
+test-runtimes: tests-install runtimes-chromium | $(TOOLS)/esbuild $(TOOLS)/workerd $(TOOLS)/deno $(TOOLS)/edge-runtime $(TOOLS)/playwright-core
 	cd tests && node --test --test-reporter=tap runtimes/*.test.mjs
 
-test-types: tests-install | $(TOOLS)/esbuild
+test-types: tests-install | $(TOOLS)/tsc $(TOOLS)/publint $(TOOLS)/attw
 	cd tests && node --test --test-reporter=tap types/types.test.mjs
 
 # bench/: the SDKs the size bench compares with (exact pins), and the packed tarball, so that every
