@@ -1,0 +1,432 @@
+//! Webhook signature verification: pure, no I/O, no JavaScript.
+//!
+//! Asyntai signs every delivery with the header `X-Webhook-Signature`: the hex HMAC-SHA256 of the
+//! **raw request body bytes**, keyed with the webhook's secret (the whole `whsec_…` string, as UTF-8
+//! bytes, prefix included). This module checks such a header:
+//!
+//! - the value may be lower or upper case hex, may carry a `sha256=` prefix (any case) and may be
+//!   surrounded by whitespace; anything else that is not exactly 64 hex digits is
+//!   [`Reason::MalformedSignature`], never [`Reason::SignatureMismatch`];
+//! - the comparison is constant-time (hmac's `verify_slice`);
+//! - several secrets may be given, for rotation without downtime: the body is accepted when any of
+//!   them signed it.
+//!
+//! The key schedule of each secret is computed once ([`Verifier::new`]), so each check hashes only
+//! the body.
+//!
+//! ```
+//! use asyntai_edge::webhook::{sign, verify_signature, Reason};
+//!
+//! let body = br#"{"event":"conversation.started","payload":{}}"#;
+//! let header = sign(b"whsec_test", body);
+//! assert_eq!(verify_signature(&[b"whsec_test"], body, Some(&header)), Ok(()));
+//! assert_eq!(
+//!     verify_signature(&[b"whsec_other"], body, Some(&header)),
+//!     Err(Reason::SignatureMismatch)
+//! );
+//! ```
+
+// `alloc`, not `std`: the `webhooks` wasm module can be built `no_std` (see lib.rs).
+extern crate alloc;
+use alloc::{string::String, vec::Vec};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Why a delivery was rejected. [`Reason::as_str`] gives the name JavaScript sees as `err.reason`;
+/// [`Reason::code`] the number that crosses the wasm boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// No signature header, or an empty one.
+    MissingSignature,
+    /// Not exactly 64 hex digits once an optional `sha256=` prefix and surrounding whitespace are removed.
+    MalformedSignature,
+    /// A well-formed signature that none of the secrets produced for these bytes.
+    SignatureMismatch,
+    /// The signature is good but the body is not a JSON object.
+    InvalidJson,
+    /// No secret, an empty secret, or an empty list of secrets.
+    MissingSecret,
+}
+
+impl Reason {
+    /// Every reason, in [`Reason::code`] order (code = index + 1).
+    pub const ALL: [Reason; 5] = [
+        Reason::MissingSignature,
+        Reason::MalformedSignature,
+        Reason::SignatureMismatch,
+        Reason::InvalidJson,
+        Reason::MissingSecret,
+    ];
+
+    /// The snake_case name of the spec (`err.reason` in JavaScript).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reason::MissingSignature => "missing_signature",
+            Reason::MalformedSignature => "malformed_signature",
+            Reason::SignatureMismatch => "signature_mismatch",
+            Reason::InvalidJson => "invalid_json",
+            Reason::MissingSecret => "missing_secret",
+        }
+    }
+
+    /// The number that crosses the wasm boundary: 1..=5 (0 means verified).
+    pub fn code(&self) -> u32 {
+        match self {
+            Reason::MissingSignature => 1,
+            Reason::MalformedSignature => 2,
+            Reason::SignatureMismatch => 3,
+            Reason::InvalidJson => 4,
+            Reason::MissingSecret => 5,
+        }
+    }
+
+    /// The reason with this [`Reason::code`], if any.
+    pub fn from_code(code: u32) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// A message for people: what went wrong and the usual cause.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Reason::MissingSignature => {
+                "missing X-Webhook-Signature header: the request was not signed by Asyntai, or a proxy dropped the header"
+            }
+            Reason::MalformedSignature => {
+                "malformed X-Webhook-Signature header: expected 64 hex characters (optionally prefixed with sha256=)"
+            }
+            Reason::SignatureMismatch => {
+                "webhook signature does not match: verify the raw request body bytes exactly as received \
+                 (a body parsed and re-serialized, e.g. JSON.stringify(JSON.parse(body)) or express.json(), \
+                 no longer matches), and check that the secret is this webhook's whsec_ secret"
+            }
+            Reason::InvalidJson => {
+                "webhook signature is valid but the body is not a JSON object"
+            }
+            Reason::MissingSecret => {
+                "missing webhook secret: pass the whsec_ secret shown when the webhook was created (no secret, an empty one, or an empty list was given)"
+            }
+        }
+    }
+}
+
+impl core::fmt::Display for Reason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl core::error::Error for Reason {}
+
+/// The `X-Webhook-Signature` value for `body` signed with `secret`: lowercase hex HMAC-SHA256.
+///
+/// `secret` is the webhook's secret as bytes (for `whsec_abc`, the bytes of `whsec_abc`).
+pub fn sign(secret: &[u8], body: &[u8]) -> String {
+    let hex = sign_hex(&new_mac(secret), body);
+    hex.iter().map(|&b| char::from(b)).collect()
+}
+
+fn sign_hex(key: &HmacSha256, body: &[u8]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let tag = key.clone().chain_update(body).finalize().into_bytes();
+    let mut hex = [0u8; 64];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(tag.iter()) {
+        if let [hi, lo] = pair {
+            *hi = DIGITS[usize::from(b >> 4)];
+            *lo = DIGITS[usize::from(b & 15)];
+        }
+    }
+    hex
+}
+
+/// Checks `header` (the `X-Webhook-Signature` value, `None` when absent) against `body` for any of
+/// `secrets`.
+///
+/// # Errors
+/// [`Reason::MissingSecret`] when `secrets` is empty or holds an empty secret, then
+/// [`Reason::MissingSignature`], [`Reason::MalformedSignature`] or [`Reason::SignatureMismatch`].
+pub fn verify_signature(secrets: &[&[u8]], body: &[u8], header: Option<&str>) -> Result<(), Reason> {
+    let mut verifier = Verifier::new();
+    for secret in secrets {
+        verifier.add(secret);
+    }
+    verifier.verify(body, header)
+}
+
+/// Checks the signature, then that the body is a JSON object (UTF-8), and returns it
+/// ([`crate::json::Value::Object`]).
+///
+/// # Errors
+/// As [`verify_signature`], then [`Reason::InvalidJson`].
+#[cfg(feature = "client")]
+pub fn verify(secrets: &[&[u8]], body: &[u8], header: Option<&str>) -> Result<crate::json::Value, Reason> {
+    verify_signature(secrets, body, header)?;
+    let text = core::str::from_utf8(body).map_err(|_| Reason::InvalidJson)?;
+    match crate::json::parse(text) {
+        Some(event @ crate::json::Value::Object(_)) => Ok(event),
+        _ => Err(Reason::InvalidJson),
+    }
+}
+
+/// A set of secrets with their HMAC key schedules computed once, for checking many deliveries.
+#[derive(Clone, Default)]
+pub struct Verifier {
+    keys: Vec<HmacSha256>,
+    has_empty: bool,
+}
+
+impl core::fmt::Debug for Verifier {
+    // Never prints key material.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verifier").field("secrets", &self.keys.len()).finish()
+    }
+}
+
+impl Verifier {
+    /// An empty set: every check fails with [`Reason::MissingSecret`] until a secret is added.
+    pub fn new() -> Verifier {
+        Verifier::default()
+    }
+
+    /// Adds a secret (its bytes: for `whsec_abc`, the bytes of `whsec_abc`). An empty one makes
+    /// every check fail with [`Reason::MissingSecret`].
+    pub fn add(&mut self, secret: &[u8]) {
+        if secret.is_empty() {
+            self.has_empty = true;
+        } else {
+            self.keys.push(new_mac(secret));
+        }
+    }
+
+    /// [`Reason::MissingSecret`] when no secret was added or an empty one was.
+    ///
+    /// # Errors
+    /// As said.
+    pub fn check_secrets(&self) -> Result<(), Reason> {
+        if self.keys.is_empty() || self.has_empty {
+            Err(Reason::MissingSecret)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The signature header value of `body` with the first secret added (lowercase hex, as ASCII).
+    ///
+    /// # Errors
+    /// [`Reason::MissingSecret`] as in [`Verifier::check_secrets`].
+    pub fn sign(&self, body: &[u8]) -> Result<[u8; 64], Reason> {
+        self.check_secrets()?;
+        match self.keys.first() {
+            Some(key) => Ok(sign_hex(key, body)),
+            None => Err(Reason::MissingSecret),
+        }
+    }
+
+    /// As [`verify_signature`], with the secrets added so far.
+    ///
+    /// # Errors
+    /// As [`verify_signature`].
+    pub fn verify(&self, body: &[u8], header: Option<&str>) -> Result<(), Reason> {
+        self.verify_bytes(body, header.unwrap_or("").as_bytes())
+    }
+
+    /// As [`Verifier::verify`], with the header as bytes (an absent header is empty).
+    ///
+    /// # Errors
+    /// As [`verify_signature`].
+    pub fn verify_bytes(&self, body: &[u8], header: &[u8]) -> Result<(), Reason> {
+        self.check_secrets()?;
+        let tag = parse_header_bytes(header)?;
+        for key in &self.keys {
+            if key.clone().chain_update(body).verify_slice(&tag).is_ok() {
+                return Ok(());
+            }
+        }
+        Err(Reason::SignatureMismatch)
+    }
+}
+
+fn new_mac(secret: &[u8]) -> HmacSha256 {
+    match HmacSha256::new_from_slice(secret) {
+        Ok(mac) => mac,
+        // HMAC takes keys of any length: unreachable, but never panic.
+        Err(_) => HmacSha256::new(&Default::default()),
+    }
+}
+
+/// Parses a signature header into the 32 bytes it names.
+///
+/// # Errors
+/// [`Reason::MissingSignature`] for `None`, an empty or all-whitespace value;
+/// [`Reason::MalformedSignature`] unless 64 hex digits remain once whitespace around the value and
+/// an optional `sha256=` prefix (any case) are removed.
+pub fn parse_header(header: Option<&str>) -> Result<[u8; 32], Reason> {
+    parse_header_bytes(header.unwrap_or("").as_bytes())
+}
+
+/// As [`parse_header`], for the header's UTF-8 bytes (an absent header is empty). Whitespace means
+/// ASCII whitespace, as in HTTP.
+///
+/// # Errors
+/// As [`parse_header`].
+pub fn parse_header_bytes(header: &[u8]) -> Result<[u8; 32], Reason> {
+    let mut hex = header.trim_ascii();
+    if hex.is_empty() {
+        return Err(Reason::MissingSignature);
+    }
+    if let Some((prefix, rest)) = hex.split_at_checked(7) {
+        if prefix.eq_ignore_ascii_case(b"sha256=") {
+            hex = rest;
+        }
+    }
+    if hex.len() != 64 {
+        return Err(Reason::MalformedSignature);
+    }
+    let mut tag = [0u8; 32];
+    for (out, pair) in tag.iter_mut().zip(hex.chunks_exact(2)) {
+        match pair {
+            [hi, lo] => match (hex_value(*hi), hex_value(*lo)) {
+                (Some(hi), Some(lo)) => *out = (hi << 4) | lo,
+                _ => return Err(Reason::MalformedSignature),
+            },
+            _ => return Err(Reason::MalformedSignature),
+        }
+    }
+    Ok(tag)
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+    const RFC4231_2: &str = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+
+    #[test]
+    fn sign_matches_rfc4231() {
+        assert_eq!(sign(b"Jefe", b"what do ya want for nothing?"), RFC4231_2);
+    }
+
+    #[test]
+    fn verifies_lower_upper_prefixed_and_padded() {
+        let body = b"what do ya want for nothing?";
+        for header in [
+            RFC4231_2.to_string(),
+            RFC4231_2.to_uppercase(),
+            format!("sha256={RFC4231_2}"),
+            format!("SHA256={}", RFC4231_2.to_uppercase()),
+            format!(" \t{RFC4231_2}\r\n"),
+            format!("  sha256={RFC4231_2} "),
+        ] {
+            assert_eq!(verify_signature(&[b"Jefe"], body, Some(&header)), Ok(()), "{header:?}");
+        }
+    }
+
+    #[test]
+    fn each_reason() {
+        let body = b"what do ya want for nothing?";
+        let ok = Some(RFC4231_2);
+        assert_eq!(verify_signature(&[], body, ok), Err(Reason::MissingSecret));
+        assert_eq!(verify_signature(&[b""], body, ok), Err(Reason::MissingSecret));
+        assert_eq!(verify_signature(&[b"Jefe", b""], body, ok), Err(Reason::MissingSecret));
+        assert_eq!(verify_signature(&[b"Jefe"], body, None), Err(Reason::MissingSignature));
+        assert_eq!(verify_signature(&[b"Jefe"], body, Some("")), Err(Reason::MissingSignature));
+        assert_eq!(verify_signature(&[b"Jefe"], body, Some(" \t ")), Err(Reason::MissingSignature));
+        for bad in [
+            "sha256=",
+            &RFC4231_2[..63],
+            &format!("{RFC4231_2}0"),
+            &format!("{}g", &RFC4231_2[..63]),
+            &format!("sha1={}", &RFC4231_2[..59]),
+            &format!("sha256 ={RFC4231_2}"),
+            &format!("{} {}", &RFC4231_2[..32], &RFC4231_2[32..]),
+            "é",
+        ] {
+            assert_eq!(
+                verify_signature(&[b"Jefe"], body, Some(bad)),
+                Err(Reason::MalformedSignature),
+                "{bad:?}"
+            );
+        }
+        let wrong = format!("{}4", &RFC4231_2[..63]);
+        assert_eq!(verify_signature(&[b"Jefe"], body, Some(&wrong)), Err(Reason::SignatureMismatch));
+        assert_eq!(verify_signature(&[b"jefe"], body, ok), Err(Reason::SignatureMismatch));
+        assert_eq!(
+            verify_signature(&[b"Jefe"], b"what do ya want for nothing? ", ok),
+            Err(Reason::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn rotation_accepts_any_secret() {
+        let body = b"what do ya want for nothing?";
+        let ok = Some(RFC4231_2);
+        assert_eq!(verify_signature(&[b"new", b"Jefe"], body, ok), Ok(()));
+        assert_eq!(verify_signature(&[b"Jefe", b"new"], body, ok), Ok(()));
+        assert_eq!(verify_signature(&[b"new", b"newer"], body, ok), Err(Reason::SignatureMismatch));
+    }
+
+    #[test]
+    fn verifier_is_reusable() {
+        let mut v = Verifier::new();
+        assert_eq!(v.verify(b"", Some(RFC4231_2)), Err(Reason::MissingSecret));
+        v.add(b"Jefe");
+        for _ in 0..3 {
+            assert_eq!(v.verify(b"what do ya want for nothing?", Some(RFC4231_2)), Ok(()));
+            assert_eq!(v.verify(b"x", Some(RFC4231_2)), Err(Reason::SignatureMismatch));
+        }
+        assert!(!format!("{v:?}").contains("Jefe"));
+    }
+
+    #[test]
+    fn reason_names_codes_and_messages() {
+        let names: Vec<_> = Reason::ALL.iter().map(Reason::as_str).collect();
+        assert_eq!(
+            names,
+            ["missing_signature", "malformed_signature", "signature_mismatch", "invalid_json", "missing_secret"]
+        );
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_code(r.code()), Some(r));
+            assert!(!r.message().is_empty());
+        }
+        assert_eq!(Reason::from_code(0), None);
+        assert_eq!(Reason::from_code(6), None);
+        assert!(Reason::SignatureMismatch.message().contains("raw request body"));
+        assert!(Reason::SignatureMismatch.message().contains("re-serialized"));
+    }
+
+    #[test]
+    fn parse_header_decodes_both_cases() {
+        let mut expected = [0u8; 32];
+        expected[0] = 0xab;
+        expected[31] = 0xcd;
+        let lower = format!("ab{}cd", "0".repeat(60));
+        assert_eq!(parse_header(Some(&lower)), Ok(expected));
+        assert_eq!(parse_header(Some(&lower.to_uppercase())), Ok(expected));
+        assert_eq!(parse_header_bytes(format!(" \tsha256={lower}\n").as_bytes()), Ok(expected));
+    }
+
+    #[cfg(feature = "client")]
+    #[test]
+    fn verify_parses_json_objects_only() {
+        let body = br#"{"event":"lead.captured","payload":{"email":"a@b.c"}}"#;
+        let header = sign(b"s", body);
+        let event = verify(&[b"s"], body, Some(&header)).unwrap();
+        assert_eq!(event.get("event").and_then(|v| v.as_str()), Some("lead.captured"));
+        for bad in [&b"not json"[..], b"[1]", b"42", b""] {
+            let header = sign(b"s", bad);
+            assert_eq!(verify(&[b"s"], bad, Some(&header)), Err(Reason::InvalidJson));
+        }
+        assert_eq!(verify(&[b"s"], body, Some(RFC4231_2)), Err(Reason::SignatureMismatch));
+    }
+}
