@@ -1,8 +1,16 @@
 // The client's shell: I/O only (fetch, timers, AbortSignal). Validation, request building, response
 // classification and the retry policy are the Rust core's (`core`, the wasm module's exports).
 import {
-  AsyntaiError, ValidationError, APIConnectionError, APITimeoutError, APIUserAbortError, apiErrorClasses,
+  AsyntaiError, ValidationError, APIConnectionError, APITimeoutError, APIUserAbortError, APIError,
+  BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
+  InternalServerError, ServiceUnavailableError,
 } from './errors.js';
+
+/** The APIError subclasses, by the class name the core's classifier gives. */
+const apiErrorClasses = {
+  APIError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
+  InternalServerError, ServiceUnavailableError,
+};
 
 const DEFAULT_BASE_URL = 'https://asyntai.com/api/v1/';
 const SEP = '\u001f';

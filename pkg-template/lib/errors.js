@@ -1,10 +1,18 @@
 // Every error class of asyntai-edge. One module instance serves every entry of the package, so
 // `instanceof` works whichever entry made the error. Each class sets `name` to a literal (it survives
-// minification). No error ever holds the API key: the client redacts it before any text gets here.
+// minification; a prototype getter, so declarations stay pure and bundlers drop the classes an entry does
+// not use). No error ever holds the API key: the client redacts it before any text gets here.
 
-export class AsyntaiError extends Error {}
+export class AsyntaiError extends Error {
+  get name() {
+    return 'AsyntaiError';
+  }
+}
 
 export class ValidationError extends AsyntaiError {
+  get name() {
+    return 'ValidationError';
+  }
   /** @param {string} message @param {string} field */
   constructor(message, field) {
     super(message);
@@ -13,6 +21,9 @@ export class ValidationError extends AsyntaiError {
 }
 
 export class APIError extends AsyntaiError {
+  get name() {
+    return 'APIError';
+  }
   /**
    * @param {string} message
    * @param {{status: number, error: string | null, headers: Record<string, string>, body: unknown, retryAfter: number | null}} info
@@ -27,15 +38,46 @@ export class APIError extends AsyntaiError {
   }
 }
 
-export class BadRequestError extends APIError {}
-export class AuthenticationError extends APIError {}
-export class PermissionDeniedError extends APIError {}
-export class NotFoundError extends APIError {}
-export class RateLimitError extends APIError {}
-export class InternalServerError extends APIError {}
-export class ServiceUnavailableError extends APIError {}
+export class BadRequestError extends APIError {
+  get name() {
+    return 'BadRequestError';
+  }
+}
+export class AuthenticationError extends APIError {
+  get name() {
+    return 'AuthenticationError';
+  }
+}
+export class PermissionDeniedError extends APIError {
+  get name() {
+    return 'PermissionDeniedError';
+  }
+}
+export class NotFoundError extends APIError {
+  get name() {
+    return 'NotFoundError';
+  }
+}
+export class RateLimitError extends APIError {
+  get name() {
+    return 'RateLimitError';
+  }
+}
+export class InternalServerError extends APIError {
+  get name() {
+    return 'InternalServerError';
+  }
+}
+export class ServiceUnavailableError extends APIError {
+  get name() {
+    return 'ServiceUnavailableError';
+  }
+}
 
 export class APIConnectionError extends AsyntaiError {
+  get name() {
+    return 'APIConnectionError';
+  }
   /** @param {string} message @param {{cause?: unknown}} [options] */
   constructor(message, options) {
     super(message, options);
@@ -43,33 +85,28 @@ export class APIConnectionError extends AsyntaiError {
   }
 }
 
-export class APITimeoutError extends APIConnectionError {}
+export class APITimeoutError extends APIConnectionError {
+  get name() {
+    return 'APITimeoutError';
+  }
+}
 
 export class APIUserAbortError extends AsyntaiError {
+  get name() {
+    return 'APIUserAbortError';
+  }
   constructor(message = 'Request was aborted.') {
     super(message);
   }
 }
 
 export class WebhookVerificationError extends AsyntaiError {
+  get name() {
+    return 'WebhookVerificationError';
+  }
   /** @param {string} message @param {string} reason */
   constructor(message, reason) {
     super(message);
     this.reason = reason;
   }
 }
-
-const named = {
-  AsyntaiError, ValidationError, APIError, BadRequestError, AuthenticationError, PermissionDeniedError,
-  NotFoundError, RateLimitError, InternalServerError, ServiceUnavailableError, APIConnectionError,
-  APITimeoutError, APIUserAbortError, WebhookVerificationError,
-};
-for (const name of Object.keys(named)) {
-  Object.defineProperty(named[name].prototype, 'name', { value: name, writable: true, configurable: true });
-}
-
-/** The APIError subclasses, by the class name the core's classifier gives. */
-export const apiErrorClasses = {
-  APIError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError,
-  InternalServerError, ServiceUnavailableError,
-};
