@@ -50,6 +50,13 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	cd tools && npm install --no-audit --no-fund
 	@touch $@
 
+# Debian's Chromium, for the browser tests: installed once when missing (CI is a fresh machine; root).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+
 # --- the package -----------------------------------------------------------------------------
 # Each wasm module builds in its own target dir: one feature set per dir, no module overwriting another.
 target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) | toolchain

@@ -6,8 +6,6 @@
 EXAMPLE_PKG := www-example/node_modules/asyntai-edge/package.json
 EXAMPLE_DIST := www-example/dist/worker.js
 EXAMPLE_SRC := www-example/build.mjs www-example/package.json $(wildcard www-example/src/*)
-CHROMIUM := /usr/bin/chromium
-SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: example demo serve test-example
 
@@ -28,10 +26,6 @@ demo: example
 serve: PORT := 8787
 serve: example
 	node scripts/serve.mjs --port $(PORT)
-
-$(CHROMIUM):
-	$(SUDO) apt-get update
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
 test-example: example | $(TOOLS)/playwright-core $(CHROMIUM)
 	node --test --test-reporter=spec tests/example/*.test.mjs

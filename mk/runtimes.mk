@@ -6,19 +6,9 @@
 #   make bench-size     Workers bundle sizes: asyntai-edge beside openai, stripe and svix
 # Each runtime test file closes with node:test's `# pass N` / `# fail N`.
 
-RUNTIMES_CHROMIUM := /usr/bin/chromium
+.PHONY: test-runtimes test-types bench-size bench-install
 
-.PHONY: test-runtimes test-types bench-size bench-install runtimes-chromium
-
-# Debian's chromium, installed once when missing (a fresh CI machine; needs root).
-runtimes-chromium:
-	@if [ ! -x $(RUNTIMES_CHROMIUM) ]; then \
-	  echo "installing Debian's chromium (one time)"; \
-	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q; \
-	  $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
-	fi
-
-test-runtimes: tests-install runtimes-chromium | $(TOOLS)/esbuild $(TOOLS)/workerd $(TOOLS)/deno $(TOOLS)/edge-runtime $(TOOLS)/playwright-core
+test-runtimes: tests-install | $(TOOLS)/esbuild $(CHROMIUM) $(TOOLS)/workerd $(TOOLS)/deno $(TOOLS)/edge-runtime $(TOOLS)/playwright-core
 	cd tests && node --test --test-reporter=tap runtimes/*.test.mjs
 
 test-types: tests-install | $(TOOLS)/tsc $(TOOLS)/publint $(TOOLS)/attw
