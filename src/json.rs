@@ -44,10 +44,10 @@ impl Number {
 }
 
 impl Value {
-    /// The member `key` of an object.
+    /// The member `key` of an object; of repeated keys the last, as `JSON.parse` reads them.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(m) => m.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }

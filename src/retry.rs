@@ -106,7 +106,7 @@ fn parse_http_date(v: &str) -> Option<f64> {
     let h: u32 = hms.next()?.parse().ok()?;
     let m: u32 = hms.next()?.parse().ok()?;
     let s: u32 = hms.next()?.parse().ok()?;
-    if !matches!(parts.next(), Some("GMT" | "UTC")) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    if !matches!(parts.next(), Some("GMT" | "UTC")) || !(1..=31).contains(&day) || !(1..=9999).contains(&year) || h > 23 || m > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -190,7 +190,7 @@ mod tests {
         let now = 784_111_777_000.0 - 10_000.0;
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(10.0));
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 20_000.0), Some(0.0));
-        for bad in ["", "soon", "-1", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT", "1e3"] {
+        for bad in ["", "soon", "-1", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT", "1e3", "Sun, 06 Nov 99999999999999999 08:49:37 GMT"] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad}");
         }
     }

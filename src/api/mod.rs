@@ -17,7 +17,7 @@ mod webhooks;
 mod websites;
 
 pub use encode::{encode_segment, push_json_string, push_query, JsonObject};
-pub use params::Params;
+pub use params::{is_loopback, parse_http_url, Params, MAX_TOKEN_LEN, SOURCES};
 
 use crate::error::Error;
 

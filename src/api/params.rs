@@ -266,10 +266,11 @@ pub fn parse_http_url(url: &str) -> Option<(bool, &str)> {
     Some((https, host))
 }
 
-/// localhost, 127.0.0.0/8 and [::1].
+/// localhost (and `*.localhost`, RFC 6761), 127.0.0.0/8 and [::1].
 pub fn is_loopback(host: &str) -> bool {
-    let h = host.trim_end_matches('.');
-    h.eq_ignore_ascii_case("localhost")
-        || h.eq_ignore_ascii_case("[::1]")
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h == "[::1]"
         || (h.starts_with("127.") && h.split('.').count() == 4 && h.split('.').all(|p| p.parse::<u8>().is_ok()))
 }

@@ -167,7 +167,7 @@ fn long_tokens_are_refused_with_a_clear_error() {
     let p = format!(r#"{{"session_id":"{}"}}"#, "x".repeat(MAX_TOKEN + 1));
     assert_eq!(field_of("conversations.list", &p), "session_id");
 }
-const MAX_TOKEN: usize = params::MAX_TOKEN_LEN;
+const MAX_TOKEN: usize = MAX_TOKEN_LEN;
 
 mod classify {
     use super::*;

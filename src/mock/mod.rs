@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::api::push_json_string;
+use crate::api::{is_loopback, parse_http_url, push_json_string};
 
 /// The account email `GET /account/` reports.
 pub const SANDBOX_EMAIL: &str = "sandbox@example.com";
@@ -40,17 +40,8 @@ pub const EVENTS: &[&str] = &[
     "lead.captured",
 ];
 
-/// The values `GET /sessions/?source=` accepts.
-pub const SOURCES: &[&str] = &[
-    "widget",
-    "api",
-    "whatsapp",
-    "instagram",
-    "messenger",
-    "gorgias",
-    "freshchat",
-    "zapier",
-];
+/// The values `GET /sessions/?source=` accepts: the client's own list.
+pub use crate::api::SOURCES;
 
 /// The answer when no knowledge matches the question.
 pub const FALLBACK_ANSWER: &str = "I'm sorry, I couldn't find an answer to that in our knowledge base. \
@@ -548,40 +539,7 @@ fn required_str<'a>(map: &'a Map<String, Value>, field: &str) -> Result<&'a str,
     }
 }
 
-/// `Some((is_https, host))` for an absolute http(s) URL with a host and no whitespace.
-fn parse_http_url(url: &str) -> Option<(bool, &str)> {
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return None;
-    }
-    let scheme_is = |p: &str| url.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
-    let (https, rest) = if scheme_is("https://") {
-        (true, url.get(8..)?)
-    } else if scheme_is("http://") {
-        (false, url.get(7..)?)
-    } else {
-        return None;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if hostport.starts_with('[') {
-        hostport.split_inclusive(']').next().unwrap_or("")
-    } else {
-        hostport.split(':').next().unwrap_or("")
-    };
-    if host.is_empty() || host == "[" {
-        return None;
-    }
-    Some((https, host))
-}
 
-/// localhost (and `*.localhost`), 127.0.0.0/8 and [::1].
-fn is_loopback(host: &str) -> bool {
-    let h = host.trim_end_matches('.').to_ascii_lowercase();
-    h == "localhost"
-        || h.ends_with(".localhost")
-        || h == "[::1]"
-        || (h.starts_with("127.") && h.split('.').count() == 4 && h.split('.').all(|p| p.parse::<u8>().is_ok()))
-}
 
 /// A title for a URL entry, since the sandbox fetches nothing: the last path segment made readable,
 /// then the host: `https://www.example.com/shipping-policy.html` -> `Shipping Policy - example.com`.
