@@ -8,8 +8,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 TOOLS := tools/node_modules/.bin
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+# wasm SIMD (Node 16.4+, workerd, Deno, Chromium, Safari 16.4+): sha2's simd128 backend, ~2x faster and smaller.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := -C target-feature=+simd128
 # wasm module -> the crate features it holds
 FEATURES_core := wasm,client,webhooks
 FEATURES_webhooks := wasm,webhooks
