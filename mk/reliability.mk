@@ -7,8 +7,8 @@
 #                          per property, is part of `cargo test` in test-rust.)
 #   make soak              long load runs: 50,000 sequential calls in one Node process and 50,000 in
 #                          one workerd isolate, 50,000 mixed failures; memory at start and end.
-#   make fuzz              the long fuzz run: FUZZ_CASES cases per property (default 500,000; 10
-#                          properties, so millions in all), on an optimized build that keeps overflow
+#   make fuzz              the long fuzz run: FUZZ_CASES cases per property (default 500,000; 9
+#                          properties: 4.5 million cases), on an optimized build that keeps overflow
 #                          checks and debug assertions; prints the count of each property and the total.
 
 .PHONY: test-reliability soak fuzz
