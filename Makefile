@@ -80,7 +80,7 @@ $(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/a
 tests-install: $(TARBALL)
 	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
 
-test: test-rust test-wasm test-js test-example test-runtimes test-types
+test: test-rust test-wasm test-js test-reliability test-example test-runtimes test-types
 	@echo "make test: all passed"
 
 test-rust:

@@ -14,7 +14,9 @@ const apiErrorClasses = {
 
 const DEFAULT_BASE_URL = 'https://asyntai.com/api/v1/';
 const SEP = '\u001f';
-const HEADER_UNSAFE = /[\r\n\0]/;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Latin-1 without control characters (tab allowed): what fetch accepts, minus CR, LF and NUL.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 function envKey() {
   try {
@@ -38,19 +40,51 @@ function checkCount(value, name, Err, allowZero) {
   }
 }
 
-/** Copies a headers init (object, Headers or entries) into `out`, lower-casing names; refuses CR/LF/NUL. */
-function mergeHeaders(out, init, where, Err) {
-  if (init == null) return;
-  const entries = typeof init.entries === 'function' && !(Symbol.iterator in Object(init)) ? init.entries()
-    : Symbol.iterator in Object(init) ? init : Object.entries(init);
-  for (const [name, value] of entries) {
-    if (value === undefined || value === null) { delete out[String(name).toLowerCase()]; continue; }
-    const v = String(value);
-    if (HEADER_UNSAFE.test(name) || HEADER_UNSAFE.test(v)) {
-      throw new Err(`header \`${name}\` must not contain CR, LF or NUL`, `${where}.${name}`);
+/**
+ * Copies a headers init (object, Headers or [name, value] pairs) into `out`, lower-casing names. Refuses,
+ * with a ValidationError and before anything is sent, what fetch would refuse or what could split a
+ * header: names that are not HTTP tokens, values with CR, LF, NUL or characters beyond Latin-1.
+ */
+function mergeHeaders(out, init, where) {
+  if (init === undefined || init === null) return;
+  if (typeof init !== 'object') throw new ValidationError(`\`${where}\` must be an object of header names and values`, where);
+  const entries = typeof init.forEach === 'function' && typeof init.get === 'function' ? [...init.entries()]
+    : Symbol.iterator in init ? [...init] : Object.entries(init);
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new ValidationError(`\`${where}\` must hold [name, value] pairs`, where);
+    const [name, value] = entry;
+    if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
+      throw new ValidationError(`\`${where}\` holds a header name that is not a valid HTTP token`, where);
     }
-    out[String(name).toLowerCase()] = v;
+    const key = name.toLowerCase();
+    if (value === undefined || value === null) { delete out[key]; continue; }
+    const v = String(value);
+    if (!HEADER_VALUE.test(v)) {
+      throw new ValidationError(`header \`${where}.${key}\` must not contain CR, LF or NUL, nor characters beyond Latin-1`, `${where}.${key}`);
+    }
+    out[key] = v;
   }
+}
+
+/** One listener per caller's AbortSignal, however many calls share it (no MaxListeners warning). */
+const watchers = new WeakMap();
+function onAbort(signal, fn) {
+  let set = watchers.get(signal);
+  if (set === undefined) {
+    set = new Set();
+    const fire = () => { watchers.delete(signal); for (const f of set) f(); };
+    set.fire = fire;
+    watchers.set(signal, set);
+    signal.addEventListener('abort', fire, { once: true });
+  }
+  set.add(fn);
+  return () => {
+    set.delete(fn);
+    if (set.size === 0 && watchers.get(signal) === set) {
+      watchers.delete(signal);
+      signal.removeEventListener('abort', set.fire);
+    }
+  };
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -120,7 +154,7 @@ export function createAsyntai(core) {
       if (typeof f !== 'function') throw new AsyntaiError('No `fetch` here: pass one with the `fetch` option.');
       this.#fetch = f;
       const headers = {};
-      mergeHeaders(headers, options.defaultHeaders, 'defaultHeaders', AsyntaiError);
+      mergeHeaders(headers, options.defaultHeaders, 'defaultHeaders');
       this.#headers = headers;
 
       const call = (op, params, opts) => this.#call(op, params, opts);
@@ -149,8 +183,26 @@ export function createAsyntai(core) {
       return this.#base;
     }
 
+    /** The key, in every spelling a JSON body may use for it (`/` may be escaped as `\/`). */
+    #spellings() {
+      const k = this.#key;
+      return [...new Set([k, k.replaceAll('/', '\\/'), JSON.stringify(k).slice(1, -1)])];
+    }
+
     #redact(text) {
-      return typeof text === 'string' && text.includes(this.#key) ? text.split(this.#key).join('[redacted]') : text;
+      if (typeof text !== 'string') return text;
+      for (const k of this.#spellings()) if (text.includes(k)) text = text.split(k).join('[redacted]');
+      return text;
+    }
+
+    /** A parsed body with the key redacted from every string in it (keys included). */
+    #scrub(value, depth = 0) {
+      if (typeof value === 'string') return this.#redact(value);
+      if (value === null || typeof value !== 'object' || depth > 64) return value;
+      if (Array.isArray(value)) return value.map((v) => this.#scrub(v, depth + 1));
+      const out = {};
+      for (const k of Object.keys(value)) out[this.#redact(k)] = this.#scrub(value[k], depth + 1);
+      return out;
     }
 
     async #call(op, params, opts) {
@@ -176,7 +228,7 @@ export function createAsyntai(core) {
       } catch (e) {
         if (typeof e !== 'string') throw new ValidationError('the options must be JSON-compatible (no BigInt, no cycles)', 'params');
         const i = e.indexOf(SEP);
-        throw new ValidationError(e.slice(i + 1), e.slice(0, i));
+        throw new ValidationError(this.#redact(e.slice(i + 1)), this.#redact(e.slice(0, i)));
       }
       let signal, timeout = this.#timeout, maxRetries = this.#maxRetries, extra;
       if (opts !== undefined && opts !== null) {
@@ -210,7 +262,7 @@ export function createAsyntai(core) {
         headers['content-type'] = 'application/json';
       }
       Object.assign(headers, this.#headers);
-      mergeHeaders(headers, extra, 'headers', ValidationError);
+      mergeHeaders(headers, extra, 'headers');
       return this.#send(method, url, headers, body, signal, timeout, maxRetries);
     }
 
@@ -221,8 +273,7 @@ export function createAsyntai(core) {
         const ctrl = new AbortController();
         let timedOut = false;
         const timer = setTimeout(() => { timedOut = true; ctrl.abort(); }, timeout);
-        const onAbort = () => ctrl.abort();
-        if (signal) signal.addEventListener('abort', onAbort, { once: true });
+        const unwatch = signal ? onAbort(signal, () => ctrl.abort()) : undefined;
         let res, text;
         try {
           res = await doFetch(url, { method, headers, body, signal: ctrl.signal });
@@ -239,7 +290,7 @@ export function createAsyntai(core) {
           continue;
         } finally {
           clearTimeout(timer);
-          if (signal) signal.removeEventListener('abort', onAbort);
+          if (unwatch) unwatch();
         }
         const status = res.status;
         if (status >= 200 && status < 300) {
@@ -261,19 +312,55 @@ export function createAsyntai(core) {
       }
     }
 
-    #safeCause(cause) {
+    /** Whether the key shows anywhere in `v`: its strings, own properties, entries and causes. */
+    #mentionsKey(v, depth = 0, seen = new Set()) {
+      if (typeof v === 'string') return this.#spellings().some((k) => v.includes(k));
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function') || depth > 6 || seen.has(v)) return false;
+      seen.add(v);
+      const parts = [];
+      for (const name of Reflect.ownKeys(v)) {
+        const d = Object.getOwnPropertyDescriptor(v, name);
+        if (typeof name === 'string') parts.push(name);
+        if (d && 'value' in d) parts.push(d.value);
+      }
+      for (const name of ['message', 'stack', 'cause', 'name', 'code']) parts.push(v[name]);
+      if (typeof v.forEach === 'function' && typeof v.entries === 'function') v.forEach((val, k) => parts.push(k, val));
+      return parts.some((p) => this.#mentionsKey(p, depth + 1, seen));
+    }
+
+    /**
+     * The cause handed on with a connection error: the original when the key shows nowhere in it (the
+     * usual case), else a copy of its name, message, code and causes with the key redacted (a custom
+     * fetch's error may carry the request, headers and all).
+     */
+    #safeCause(cause, depth = 0) {
+      if (cause === undefined || cause === null) return cause;
       try {
-        const text = String(cause && cause.message) + String(cause && cause.stack) + String(cause && cause.cause);
-        if (!text.includes(this.#key)) return cause;
-      } catch { /* an exotic throw value */ }
-      return new Error('the underlying error was withheld: it quoted the API key');
+        if (depth === 0 && !this.#mentionsKey(cause)) return cause;
+      } catch { /* a hostile getter: rebuild */ }
+      let message;
+      try {
+        message = typeof cause === 'object' || typeof cause === 'function' ? String(cause.message ?? '') : String(cause);
+      } catch {
+        message = '';
+      }
+      const safe = new Error(this.#redact(message));
+      try {
+        if (typeof cause.name === 'string') Object.defineProperty(safe, 'name', { value: this.#redact(cause.name), configurable: true, writable: true });
+        if (cause.code !== undefined) safe.code = this.#redact(String(cause.code));
+        if (depth < 4 && cause.cause !== undefined) safe.cause = this.#safeCause(cause.cause, depth + 1);
+      } catch { /* an exotic throw value: its message is enough */ }
+      return safe;
     }
 
     #error(verdict, status, safeText, resHeaders, retryAfter) {
-      const [cls, message, error] = verdict.split(SEP);
+      const [cls, rawMessage, rawError] = verdict.split(SEP);
+      // The core decodes JSON escapes (\u0073k_...): redact what it hands back too.
+      const message = this.#redact(rawMessage);
+      const error = this.#redact(rawError);
       if (cls === 'APIConnectionError') return new APIConnectionError(message);
       let body = safeText;
-      try { body = JSON.parse(safeText); } catch { /* keep the text */ }
+      try { body = this.#scrub(JSON.parse(safeText)); } catch { /* keep the text */ }
       const headers = {};
       resHeaders.forEach((v, k) => { headers[k] = this.#redact(v); });
       const Cls = apiErrorClasses[cls] || apiErrorClasses.APIError;
@@ -286,8 +373,7 @@ export function createAsyntai(core) {
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(new APIUserAbortError());
-    const onAbort = () => { clearTimeout(t); reject(new APIUserAbortError()); };
-    const t = setTimeout(() => { if (signal) signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    const unwatch = signal ? onAbort(signal, () => { clearTimeout(t); reject(new APIUserAbortError()); }) : undefined;
+    const t = setTimeout(() => { if (unwatch) unwatch(); resolve(); }, ms);
   });
 }
