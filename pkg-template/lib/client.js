@@ -54,7 +54,7 @@ function mergeHeaders(out, init, where) {
     if (!Array.isArray(entry) || entry.length !== 2) throw new ValidationError(`\`${where}\` must hold [name, value] pairs`, where);
     const [name, value] = entry;
     if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
-      throw new ValidationError(`\`${where}\` holds a header name that is not a valid HTTP token`, where);
+      throw new ValidationError(`\`${where}\` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)`, where);
     }
     const key = name.toLowerCase();
     if (value === undefined || value === null) { delete out[key]; continue; }
