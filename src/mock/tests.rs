@@ -1353,49 +1353,6 @@ fn strange_clocks_and_inputs_never_panic() {
     assert_eq!(r.status, 400);
 }
 
-/// Throughput of chat answers over 1,000 knowledge entries (about 80 words each):
-/// `cargo test --release --lib mock::tests::bench -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn bench_chat_answers_with_1000_entries() {
-    let mut m = Mock::new(MockOptions {
-        limits: Some(Limits {
-            messages_per_month: u64::MAX,
-            upload_chars_per_day: u64::MAX,
-            spreadsheet_rows: 500,
-        }),
-        ..MockOptions::default()
-    });
-    let vocab: Vec<String> = (0..5_000u64).map(|i| format!("w{:x}", mix(i) & 0xfffff)).collect();
-    let mut state = 1u64;
-    let mut pick = || {
-        state = mix(state);
-        &vocab[(state % vocab.len() as u64) as usize]
-    };
-    for e in 0..1_000 {
-        let words: Vec<String> = (0..80).map(|_| pick().clone()).collect();
-        add_text(&mut m, &format!("Entry {e}"), &(words.join(" ") + "."));
-    }
-    let questions: Vec<String> = (0..1_000)
-        .map(|_| format!("what about {} and {} or {}?", pick(), pick(), pick()))
-        .collect();
-    let start = std::time::Instant::now();
-    let n = 20_000;
-    let mut grounded = 0;
-    for i in 0..n {
-        let body =
-            json!({"message": questions[i % questions.len()], "session_id": format!("s{}", i % 100)}).to_string();
-        let r = m.handle("POST", "/chat/", &bearer(), body.as_bytes(), NOW);
-        assert_eq!(r.status, 200);
-        grounded += usize::from(!r.body.contains("I'm sorry"));
-    }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "{n} chat answers over 1,000 entries in {secs:.3} s: {:.0} answers/s ({grounded} grounded)",
-        n as f64 / secs
-    );
-}
-
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
