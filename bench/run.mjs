@@ -1,0 +1,162 @@
+// `make bench`: every bench in one go, printed as ONE markdown table: each asyntai-edge figure beside the
+// same work done by the alternatives a user would pick (measured in the same run), the ratio the
+// goal is about, the goal, and whether it is met. Medians over several rounds; the machine on top.
+// Progress goes to stderr, the table to stdout (paste-ready).
+//
+//   node bench/run.mjs [--check]   (--check: exit 1 when a goal is missed)
+//
+// The parts (each also runs alone, from the repository root):
+//   bench/client.bench.mjs            one client call with a canned fetch, in Node
+//   bench/workerd/workerd.bench.mjs   the same call inside workerd
+//   bench/webhook.bench.mjs           webhook verification at 1 KiB / 64 KiB / 1 MiB
+//   bench/coldstart.mjs               a fresh process: import + first call
+//   bench/size.mjs                    Workers bundle sizes (esbuild --minify, gzip -9)
+//   bench/sandbox.bench.mjs           the sandbox's chat answers per second over 1,000 entries
+// asyntai-edge and the SDKs resolve from bench/node_modules (make bench-install).
+import { execFileSync } from 'node:child_process';
+import { cpus, release, totalmem, type } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { benchClient } from './client.bench.mjs';
+import { benchWorkerd } from './workerd/workerd.bench.mjs';
+import { benchWebhook } from './webhook.bench.mjs';
+import { benchColdstart } from './coldstart.mjs';
+import { benchSandbox } from './sandbox.bench.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const ROUNDS = 9;
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+
+const version = (name) => {
+  try {
+    return JSON.parse(readFileSync(join(HERE, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+};
+
+/** The value of the first key of `obj` that `re` matches (the parts name their cases in prose). */
+function pick(obj, re) {
+  const key = Object.keys(obj ?? {}).find((k) => re.test(k));
+  return key === undefined ? null : obj[key];
+}
+
+/** Workers bundle sizes: bench/size.mjs's table, read back (name + version -> total gzip bytes). */
+function sizes() {
+  const out = execFileSync(process.execPath, [join(HERE, 'size.mjs')], { encoding: 'utf8', cwd: ROOT });
+  const rows = {};
+  for (const line of out.trim().split('\n').slice(1)) {
+    const cells = line.split(/\s{2,}/);
+    const name = cells[0].replace(/ \S+$/, ''); // drop the version
+    rows[name] = Number(cells[4]);
+  }
+  return rows;
+}
+
+const fmt = {
+  us: (ns) => (ns == null ? 'n/a' : `${(ns / 1000).toFixed(1)} µs`),
+  usRaw: (us) => (us == null ? 'n/a' : us < 10 ? `${us.toFixed(2)} µs` : `${us.toFixed(0)} µs`),
+  ms: (ms) => (ms == null ? 'n/a' : `${ms.toFixed(0)} ms`),
+  bytes: (b) => (b == null || Number.isNaN(b) ? 'n/a' : `${b.toLocaleString('en-US')} B`),
+  x: (r) => (r == null || !Number.isFinite(r) ? 'n/a' : `${r.toFixed(2)}x`),
+};
+const ratio = (a, b) => (a == null || b == null ? null : a / b);
+const met = (...oks) => (oks.some((ok) => ok === null) ? 'n/a' : oks.every(Boolean) ? '**yes**' : '**no**');
+const within = (value, limit) => (value == null || !Number.isFinite(value) ? null : value <= limit);
+
+async function main() {
+  const started = Date.now();
+  const rows = [];
+  let missed = false;
+  const row = (what, ours, others, ratios, goal, verdict) => {
+    if (verdict.includes('no')) missed = true;
+    rows.push([what, ours, others, ratios, goal, verdict]);
+  };
+
+  log('client call with a canned fetch (Node)');
+  const client = await benchClient({ rounds: ROUNDS, iterations: 20000 });
+  const hand = client['hand-written fetch + JSON.parse'];
+  const ours = client['asyntai-edge websites.list()'];
+  const openai = pick(client, /^openai/);
+  const stripe = pick(client, /^stripe/);
+  row('One client call, canned `fetch`, Node (`websites.list()`)', fmt.us(ours),
+    `hand-written fetch + JSON.parse + success check ${fmt.us(hand)}; openai-node ${version('openai')} \`models.retrieve()\` ${fmt.us(openai)}; stripe-node ${version('stripe')} \`customers.retrieve()\` ${fmt.us(stripe)}`,
+    `${fmt.x(ratio(ours, hand))} hand-written; ${fmt.x(ratio(ours, openai))} openai-node`,
+    '≤ 1.5x hand-written; ≤ 0.5x openai-node',
+    met(within(ratio(ours, hand), 1.5), within(ratio(ours, openai), 0.5)));
+
+  log('the same call inside workerd');
+  const wd = await benchWorkerd({ rounds: ROUNDS, calls: 20000 });
+  row('The same call inside workerd', fmt.us(wd['asyntai-edge']),
+    `hand-written fetch + JSON.parse + success check in workerd ${fmt.us(wd.hand)}; the same with a timeout (AbortController + setTimeout, as the client) ${fmt.us(wd['hand-timeout'])}`,
+    `${fmt.x(ratio(wd['asyntai-edge'], wd.hand))} hand-written (${fmt.x(ratio(wd['asyntai-edge'], wd['hand-timeout']))} hand-written with a timeout)`,
+    '≤ 1.5x hand-written', met(within(ratio(wd['asyntai-edge'], wd.hand), 1.5)));
+
+  log('webhook verification (1 KiB, 64 KiB, 1 MiB)');
+  const wh = await benchWebhook({ rounds: ROUNDS });
+  for (const [label, limit] of [['1 KiB', 1.5], ['64 KiB', 3], ['1 MiB', null]]) {
+    const check = wh[label]?.check;
+    const verify = wh[label]?.verify;
+    const oursCheck = pick(check, /^asyntai-edge isValid \(string\)/);
+    const smallCheck = pick(check, /^asyntai-edge\/webhooks isValid \(string\)/);
+    const nodeCheck = pick(check, /^node:crypto/);
+    const oursVerify = pick(verify, /^asyntai-edge verify \(string\)/);
+    const nodeVerify = pick(verify, /^node:crypto/);
+    const rc = ratio(oursCheck, nodeCheck);
+    const rv = ratio(oursVerify, nodeVerify);
+    row(`Webhook signature check, ${label} body (\`isValid\`; then \`verify\` = check + JSON.parse)`,
+      `${fmt.usRaw(oursCheck)} (\`/webhooks\` entry ${fmt.usRaw(smallCheck)}); verify ${fmt.usRaw(oursVerify)}`,
+      `node:crypto createHmac + timingSafeEqual ${fmt.usRaw(nodeCheck)} (+ JSON.parse ${fmt.usRaw(nodeVerify)}); WebCrypto subtle.verify ${fmt.usRaw(pick(check, /^WebCrypto/))}; standardwebhooks ${version('standardwebhooks')} ${fmt.usRaw(pick(check, /^standardwebhooks/))}`,
+      `${fmt.x(rc)} node:crypto (verify: ${fmt.x(rv)})`,
+      limit === null ? 'report' : `≤ ${limit}x node:crypto`,
+      limit === null ? '—' : met(within(rc, limit)) + (within(rc, limit) === false && within(rv, limit) ? ' (check); verify + parse: yes' : ''));
+  }
+
+  log('cold start (fresh node processes)');
+  const cs = await benchColdstart({ runs: 21 });
+  const c = cs['asyntai-edge'];
+  const o = cs.openai;
+  row('Cold start: a fresh `node` imports the SDK and makes its first call (canned fetch)',
+    `${fmt.ms(c.importAndCallMs)} import + call (process ${fmt.ms(c.processMs)})`,
+    `openai-node ${fmt.ms(o.importAndCallMs)} (process ${fmt.ms(o.processMs)}); stripe-node ${fmt.ms(cs.stripe?.importAndCallMs)} (process ${fmt.ms(cs.stripe?.processMs)}); no SDK, hand-written ${fmt.ms(cs.hand.importAndCallMs)} (process ${fmt.ms(cs.hand.processMs)})`,
+    `${fmt.x(ratio(c.importAndCallMs, o.importAndCallMs))} openai-node (whole process: ${fmt.x(ratio(c.processMs, o.processMs))})`,
+    '≤ 0.5x openai-node', met(within(ratio(c.importAndCallMs, o.importAndCallMs), 0.5)));
+
+  log('Workers bundle sizes');
+  const sz = sizes();
+  const main = pick(sz, /^asyntai-edge \(client/);
+  const small = pick(sz, /^asyntai-edge\/webhooks/);
+  row('Workers bundle, main entry (esbuild --minify, JS + wasm, gzip -9)', fmt.bytes(main),
+    `openai-node ${fmt.bytes(pick(sz, /^openai/))}; stripe-node ${fmt.bytes(pick(sz, /^stripe/))}`,
+    `${fmt.x(main / 45000)} of the goal`, '≤ 45,000 B', met(within(main, 45000)));
+  row('Workers bundle, `asyntai-edge/webhooks`', fmt.bytes(small),
+    `svix ${fmt.bytes(pick(sz, /^svix/))}; stripe-node (client + webhooks) ${fmt.bytes(pick(sz, /^stripe/))}`,
+    `${fmt.x(small / 12000)} of the goal`, '≤ 12,000 B', met(within(small, 12000)));
+
+  log('the sandbox');
+  const sb = await benchSandbox({ rounds: ROUNDS, answers: 3000 });
+  row('The sandbox: chat answers per second over 1,000 knowledge entries (`MockAsyntai` + `Asyntai`, Node)',
+    `${Math.round(sb.answersPerSecond).toLocaleString('en-US')} answers/s (${sb.usPerAnswer.toFixed(0)} µs each)`,
+    `none (loading the 1,000 entries: ${fmt.ms(sb.loadMs)})`, '—', 'report', '—');
+
+  const cpu = cpus();
+  let workerdVersion = '?';
+  try {
+    workerdVersion = execFileSync(join(ROOT, 'tools', 'node_modules', '.bin', 'workerd'), ['--version'], { encoding: 'utf8' }).trim();
+  } catch { /* reported as ? */ }
+  const lines = [];
+  lines.push(`Machine: ${cpu[0]?.model?.trim() ?? '?'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, `
+    + `${type()} ${release()}; Node ${process.version}; ${workerdVersion}. Medians over ${ROUNDS} rounds `
+    + `(cold start: 21 processes per SDK); ${new Date().toISOString().slice(0, 10)}.`);
+  lines.push('');
+  lines.push('| what | asyntai-edge | alternatives (same run) | ratio | goal | met |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+  console.log(lines.join('\n'));
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (missed && process.argv.includes('--check')) process.exit(1);
+}
+
+await main();

@@ -1,0 +1,85 @@
+// One client call with a canned fetch inside workerd (Cloudflare Workers' runtime): asyntai-edge's
+// websites.list() vs the hand-written fetch + JSON.parse + success check of bench/client.bench.mjs,
+// and that same call with a timeout (AbortController + setTimeout: what the client adds to each
+// call). worker.js is bundled as wrangler bundles it (esbuild, conditions workerd/worker/browser,
+// the .wasm kept as a module: the recipe of tests/runtimes/) and served by the pinned workerd from
+// config.capnp on a free port. Each sample: GET /?case=<c>&n=<N> (N calls in one request) timed
+// from here, minus a GET with n=0 (the HTTP round trip), over N. No clock of the worker's is
+// trusted (on Cloudflare's edge it stops while a request does no I/O).
+// Run: node bench/workerd/workerd.bench.mjs (asyntai-edge resolves from bench/node_modules).
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { TOOLS_BIN, esbuild, startProcess, stopProcess, wasmAsModules } from '../../tests/runtimes/helpers.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CASES = ['hand', 'hand-timeout', 'asyntai-edge'];
+
+/** Bundles worker.js into `dir` with the package's wasm, beside a copy of config.capnp. */
+async function build(dir) {
+  const seen = new Map();
+  await esbuild().build({
+    entryPoints: [join(HERE, 'worker.js')],
+    outfile: join(dir, 'worker.js'),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    plugins: [wasmAsModules(dir, seen)],
+    logLevel: 'error',
+  });
+  if ([...seen.keys()].join() !== 'core.wasm') throw new Error(`the bench worker imports ${[...seen.keys()]}, config.capnp lists core.wasm`);
+  copyFileSync(join(HERE, 'config.capnp'), join(dir, 'config.capnp'));
+}
+
+/**
+ * @returns {Promise<Record<string, number>>} median ns per call by case ('hand', 'hand-timeout', 'asyntai-edge')
+ */
+export async function benchWorkerd({ rounds = 7, calls = 20000 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'asyntai-bench-workerd-'));
+  let workerd;
+  try {
+    await build(dir);
+    workerd = await startProcess(join(TOOLS_BIN, 'workerd'), ['serve', join(dir, 'config.capnp'), '--control-fd=3'], {
+      controlFd: true,
+      ready: (line) => {
+        const msg = JSON.parse(line);
+        return msg.event === 'listen' && msg.socket === 'http' && msg.port;
+      },
+    });
+    const base = `http://127.0.0.1:${workerd.value}/`;
+    const get = async (c, n) => {
+      const t0 = performance.now();
+      const res = await fetch(`${base}?case=${encodeURIComponent(c)}&n=${n}`);
+      const body = await res.json();
+      const ms = performance.now() - t0;
+      if (res.status !== 200 || body.calls !== n) throw new Error(`workerd bench: ${c} made ${body.calls} of ${n} calls (${res.status})`);
+      return ms;
+    };
+    for (const c of CASES) await get(c, 2000); // warm up (JIT, wasm tier-up)
+    const samples = Object.fromEntries(CASES.map((c) => [c, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const c of r % 2 ? [...CASES].reverse() : CASES) { // no case always runs after the same one
+        const empty = await get(c, 0);
+        const full = await get(c, calls);
+        samples[c].push(((full - empty) * 1e6) / calls);
+      }
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return Object.fromEntries(Object.entries(samples).map(([c, v]) => [c, median(v)]));
+  } finally {
+    await stopProcess(workerd?.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const res = await benchWorkerd();
+  for (const [c, ns] of Object.entries(res)) console.log(`workerd ${c}: ${(ns / 1000).toFixed(2)} µs/call`);
+  console.log(`asyntai-edge / hand-written in workerd = ${(res['asyntai-edge'] / res.hand).toFixed(2)}x (goal <= 1.5x)`);
+}
