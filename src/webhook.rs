@@ -296,7 +296,8 @@ pub fn parse_header_bytes(header: &[u8]) -> Result<[u8; 32], Reason> {
     Ok(tag)
 }
 
-fn hex_value(c: u8) -> Option<u8> {
+/// The value of one hex digit, either case.
+pub(crate) fn hex_value(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),

@@ -56,6 +56,38 @@ impl JsonObject {
         self
     }
 
+    /// `{"success":true`: the start of every success body (the sandbox's answers).
+    pub fn success() -> Self {
+        let mut s = String::with_capacity(128);
+        s.push_str("{\"success\":true");
+        JsonObject(s)
+    }
+
+    /// `"k":"v"`, or `"k":null` when `v` is not there.
+    pub fn nullable_string(self, k: &str, v: Option<&str>) -> Self {
+        match v {
+            Some(v) => self.string(k, v),
+            None => self.raw(k, "null"),
+        }
+    }
+
+    /// `"k":123`
+    pub fn integer(self, k: &str, v: u64) -> Self {
+        self.raw(k, &v.to_string())
+    }
+
+    /// `"k":true`
+    pub fn boolean(self, k: &str, v: bool) -> Self {
+        self.raw(k, if v { "true" } else { "false" })
+    }
+
+    /// `"k":<json>`, for a value already written as JSON.
+    pub fn raw(mut self, k: &str, json: &str) -> Self {
+        self.key(k);
+        self.0.push_str(json);
+        self
+    }
+
     /// `"k":"v"` when `v` is there.
     pub fn opt_string(self, k: &str, v: Option<&str>) -> Self {
         match v {
@@ -73,12 +105,11 @@ impl JsonObject {
     }
 
     /// `"k":123` when there.
-    pub fn opt_integer(mut self, k: &str, v: Option<u64>) -> Self {
-        if let Some(v) = v {
-            self.key(k);
-            self.0.push_str(&v.to_string());
+    pub fn opt_integer(self, k: &str, v: Option<u64>) -> Self {
+        match v {
+            Some(v) => self.integer(k, v),
+            None => self,
         }
-        self
     }
 
     /// `"k":["a","b"]`

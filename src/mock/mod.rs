@@ -26,7 +26,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::api::{is_loopback, parse_http_url, push_json_string};
+use crate::api::{is_loopback, parse_http_url, JsonObject};
+use crate::webhook::hex_value;
 
 /// The account email `GET /account/` reports.
 pub const SANDBOX_EMAIL: &str = "sandbox@example.com";
@@ -297,72 +298,6 @@ pub struct Delivery {
 // ---------------------------------------------------------------------------------------------
 // JSON writing, in the field order of the API reference.
 
-#[derive(Debug)]
-struct Obj(String);
-
-impl Obj {
-    fn new() -> Obj {
-        Obj(String::from("{"))
-    }
-    fn success() -> Obj {
-        let mut o = Obj(String::with_capacity(128));
-        o.0.push_str("{\"success\":true");
-        o
-    }
-    fn key(&mut self, k: &str) {
-        if self.0.len() > 1 {
-            self.0.push(',');
-        }
-        push_json_string(&mut self.0, k);
-        self.0.push(':');
-    }
-    fn str(mut self, k: &str, v: &str) -> Obj {
-        self.key(k);
-        push_json_string(&mut self.0, v);
-        self
-    }
-    fn opt_str(mut self, k: &str, v: Option<&str>) -> Obj {
-        match v {
-            Some(v) => self.str(k, v),
-            None => {
-                self.key(k);
-                self.0.push_str("null");
-                self
-            }
-        }
-    }
-    fn num(mut self, k: &str, v: u64) -> Obj {
-        self.key(k);
-        self.0.push_str(&v.to_string());
-        self
-    }
-    fn bool(mut self, k: &str, v: bool) -> Obj {
-        self.key(k);
-        self.0.push_str(if v { "true" } else { "false" });
-        self
-    }
-    fn raw(mut self, k: &str, json: &str) -> Obj {
-        self.key(k);
-        self.0.push_str(json);
-        self
-    }
-    fn strs(mut self, k: &str, items: &[String]) -> Obj {
-        self.key(k);
-        self.0.push('[');
-        for (i, s) in items.iter().enumerate() {
-            if i > 0 {
-                self.0.push(',');
-            }
-            push_json_string(&mut self.0, s);
-        }
-        self.0.push(']');
-        self
-    }
-    fn done(mut self) -> String {
-        self.0.push('}');
-        self.0
-    }
-}
 
 fn json_array(items: impl Iterator<Item = String>) -> String {
     let mut out = String::from("[");
@@ -385,7 +320,7 @@ fn ok(body: String) -> MockResponse {
 }
 
 fn fail(status: u16, message: &str) -> MockResponse {
-    let body = Obj::new().bool("success", false).str("error", message).done();
+    let body = JsonObject::new().boolean("success", false).string("error", message).finish();
     MockResponse {
         status,
         body,
@@ -436,15 +371,6 @@ const SALT_SECRET: u64 = 0x7365_6372_6574_7321;
 // ---------------------------------------------------------------------------------------------
 // Request parsing helpers.
 
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Percent-decodes `s` (and `+` as a space when `plus` is set); invalid escapes stay as they are.
 fn percent_decode(s: &str, plus: bool) -> String {
     if !s.bytes().any(|b| b == b'%' || (plus && b == b'+')) {
@@ -455,8 +381,8 @@ fn percent_decode(s: &str, plus: bool) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hi = bytes.get(i + 1).copied().and_then(hex_val);
-            let lo = bytes.get(i + 2).copied().and_then(hex_val);
+            let hi = bytes.get(i + 1).copied().and_then(hex_value);
+            let lo = bytes.get(i + 2).copied().and_then(hex_value);
             if let (Some(hi), Some(lo)) = (hi, lo) {
                 out.push(hi << 4 | lo);
                 i += 3;
@@ -1071,54 +997,54 @@ impl Mock {
 
         let mut deliveries = Vec::new();
         if started {
-            let payload = Obj::new()
-                .str("session_id", &session_id)
-                .num("website_id", site)
-                .str("website_domain", &domain)
-                .str("source", "api")
-                .str("first_message", &message)
-                .str("started_at", &started_at)
-                .done();
+            let payload = JsonObject::new()
+                .string("session_id", &session_id)
+                .integer("website_id", site)
+                .string("website_domain", &domain)
+                .string("source", "api")
+                .string("first_message", &message)
+                .string("started_at", &started_at)
+                .finish();
             self.deliver(site, "conversation.started", &payload, &mut deliveries);
         }
-        let payload = Obj::new()
-            .str("session_id", &session_id)
-            .num("website_id", site)
-            .str("website_domain", &domain)
-            .str("source", "api")
-            .str("message", &message)
-            .str("response", &answer)
-            .str("timestamp", &timestamp)
-            .done();
+        let payload = JsonObject::new()
+            .string("session_id", &session_id)
+            .integer("website_id", site)
+            .string("website_domain", &domain)
+            .string("source", "api")
+            .string("message", &message)
+            .string("response", &answer)
+            .string("timestamp", &timestamp)
+            .finish();
         self.deliver(site, "message.received", &payload, &mut deliveries);
         if let (true, Some(lead)) = (lead_changed, &lead) {
-            let payload = Obj::new()
-                .opt_str("email", lead.email.as_deref())
-                .opt_str("phone", lead.phone.as_deref())
-                .opt_str("page_url", None)
-                .opt_str("country", None)
-                .str("website_domain", &domain)
-                .str("session_id", &session_id)
-                .str("started_at", &started_at)
-                .done();
+            let payload = JsonObject::new()
+                .nullable_string("email", lead.email.as_deref())
+                .nullable_string("phone", lead.phone.as_deref())
+                .nullable_string("page_url", None)
+                .nullable_string("country", None)
+                .string("website_domain", &domain)
+                .string("session_id", &session_id)
+                .string("started_at", &started_at)
+                .finish();
             self.deliver(site, "lead.captured", &payload, &mut deliveries);
         }
         if escalate {
-            let payload = Obj::new()
-                .str("session_id", &session_id)
-                .num("website_id", site)
-                .str("website_domain", &domain)
-                .str("message", &message)
-                .str("reason", "visitor_requested_human")
-                .str("timestamp", &timestamp)
-                .done();
+            let payload = JsonObject::new()
+                .string("session_id", &session_id)
+                .integer("website_id", site)
+                .string("website_domain", &domain)
+                .string("message", &message)
+                .string("reason", "visitor_requested_human")
+                .string("timestamp", &timestamp)
+                .finish();
             self.deliver(site, "escalation.requested", &payload, &mut deliveries);
         }
 
-        let body = Obj::success()
-            .str("response", &answer)
-            .str("session_id", &session_id)
-            .done();
+        let body = JsonObject::success()
+            .string("response", &answer)
+            .string("session_id", &session_id)
+            .finish();
         Ok(MockResponse {
             status: 200,
             body,
@@ -1142,7 +1068,7 @@ impl Mock {
         for hook in &self.hooks {
             if hook.is_active && hook.website_id == website_id && hook.events.iter().any(|e| e == event) {
                 let body = body
-                    .get_or_insert_with(|| Obj::new().str("event", event).raw("payload", payload).done())
+                    .get_or_insert_with(|| JsonObject::new().string("event", event).raw("payload", payload).finish())
                     .clone();
                 let signature = crate::webhook::sign(hook.secret.as_bytes(), body.as_bytes());
                 out.push(Delivery {
@@ -1159,14 +1085,14 @@ impl Mock {
 
     fn list_websites(&self) -> MockResponse {
         let items = self.websites.iter().map(|w| {
-            Obj::new()
-                .num("id", w.id)
-                .str("name", &w.name)
-                .str("domain", &w.domain)
-                .bool("is_primary", w.is_primary)
-                .done()
+            JsonObject::new()
+                .integer("id", w.id)
+                .string("name", &w.name)
+                .string("domain", &w.domain)
+                .boolean("is_primary", w.is_primary)
+                .finish()
         });
-        ok(Obj::success().raw("websites", &json_array(items)).done())
+        ok(JsonObject::success().raw("websites", &json_array(items)).finish())
     }
 
     fn conversations(&self, q: &Query) -> Result<MockResponse, MockResponse> {
@@ -1183,16 +1109,16 @@ impl Mock {
             .ok_or_else(|| fail(404, "session not found"))?;
         let skip = session.messages.len().saturating_sub(limit);
         let items = session.messages.iter().skip(skip).map(|m| {
-            Obj::new()
-                .str("role", m.role)
-                .str("content", &m.content)
-                .str("timestamp", &time::iso8601(m.at))
-                .done()
+            JsonObject::new()
+                .string("role", m.role)
+                .string("content", &m.content)
+                .string("timestamp", &time::iso8601(m.at))
+                .finish()
         });
-        Ok(ok(Obj::success()
-            .str("session_id", &session.id)
+        Ok(ok(JsonObject::success()
+            .string("session_id", &session.id)
             .raw("messages", &json_array(items))
-            .done()))
+            .finish()))
     }
 
     fn list_sessions(&self, q: &Query) -> Result<MockResponse, MockResponse> {
@@ -1217,17 +1143,17 @@ impl Mock {
                 .iter()
                 .find(|m| m.role == "user")
                 .map_or("", |m| m.content.as_str());
-            Obj::new()
-                .str("session_id", &s.id)
-                .str("source", "api")
-                .num("message_count", s.messages.len() as u64)
-                .str("first_message", first)
-                .str("first_message_at", &time::iso8601(s.started_at))
-                .str("last_message_at", &time::iso8601(s.last_at))
-                .str("website_domain", self.domain(s.website_id))
-                .done()
+            JsonObject::new()
+                .string("session_id", &s.id)
+                .string("source", "api")
+                .integer("message_count", s.messages.len() as u64)
+                .string("first_message", first)
+                .string("first_message_at", &time::iso8601(s.started_at))
+                .string("last_message_at", &time::iso8601(s.last_at))
+                .string("website_domain", self.domain(s.website_id))
+                .finish()
         });
-        Ok(ok(Obj::success().raw("sessions", &json_array(items)).done()))
+        Ok(ok(JsonObject::success().raw("sessions", &json_array(items)).finish()))
     }
 
     fn list_leads(&self, q: &Query) -> Result<MockResponse, MockResponse> {
@@ -1241,26 +1167,26 @@ impl Mock {
             .collect();
         picked.sort_by_key(|p| std::cmp::Reverse(p.1.seq));
         let items = picked.into_iter().take(limit).map(|(s, l)| {
-            Obj::new()
-                .str("session_id", &s.id)
-                .opt_str("email", l.email.as_deref())
-                .opt_str("phone", l.phone.as_deref())
-                .opt_str("page_url", None)
-                .str("started_at", &time::iso8601(s.started_at))
-                .done()
+            JsonObject::new()
+                .string("session_id", &s.id)
+                .nullable_string("email", l.email.as_deref())
+                .nullable_string("phone", l.phone.as_deref())
+                .nullable_string("page_url", None)
+                .string("started_at", &time::iso8601(s.started_at))
+                .finish()
         });
-        Ok(ok(Obj::success().raw("leads", &json_array(items)).done()))
+        Ok(ok(JsonObject::success().raw("leads", &json_array(items)).finish()))
     }
 
     fn account(&mut self, now: i64) -> MockResponse {
         let used = self.messages_used(now);
-        let account = Obj::new()
-            .str("email", SANDBOX_EMAIL)
-            .str("plan", self.plan.as_str())
-            .num("messages_used", used)
-            .num("messages_limit", self.limits.messages_per_month)
-            .done();
-        ok(Obj::success().raw("account", &account).done())
+        let account = JsonObject::new()
+            .string("email", SANDBOX_EMAIL)
+            .string("plan", self.plan.as_str())
+            .integer("messages_used", used)
+            .integer("messages_limit", self.limits.messages_per_month)
+            .finish();
+        ok(JsonObject::success().raw("account", &account).finish())
     }
 
     fn list_knowledge(&self, q: &Query) -> Result<MockResponse, MockResponse> {
@@ -1273,15 +1199,15 @@ impl Mock {
             .filter(|e| e.website_id == website)
             .take(limit)
             .map(|e| {
-                Obj::new()
-                    .str("id", &e.id)
-                    .str("type", e.kind)
-                    .str("title", &e.title)
-                    .str("description", &e.description)
-                    .str("created_at", &time::iso8601(e.created_at))
-                    .done()
+                JsonObject::new()
+                    .string("id", &e.id)
+                    .string("type", e.kind)
+                    .string("title", &e.title)
+                    .string("description", &e.description)
+                    .string("created_at", &time::iso8601(e.created_at))
+                    .finish()
             });
-        Ok(ok(Obj::success().raw("entries", &json_array(items)).done()))
+        Ok(ok(JsonObject::success().raw("entries", &json_array(items)).finish()))
     }
 
     // -- knowledge uploads ------------------------------------------------------------------
@@ -1330,11 +1256,11 @@ impl Mock {
         );
         let chunks = search::chunk_text(&content);
         let (id, count) = self.store_entry("text", &title, description, website_id, chunks, now);
-        Ok(ok(Obj::success()
-            .str("id", &id)
-            .str("title", &title)
-            .num("chunks_created", count)
-            .done()))
+        Ok(ok(JsonObject::success()
+            .string("id", &id)
+            .string("title", &title)
+            .integer("chunks_created", count)
+            .finish()))
     }
 
     fn add_url(&mut self, body: &[u8], now: i64) -> Result<MockResponse, MockResponse> {
@@ -1350,12 +1276,12 @@ impl Mock {
         let chunk = format!("{title}: {url}");
         let description = format!("Content from {url}");
         let (id, count) = self.store_entry("url", &title, description, website_id, vec![chunk], now);
-        Ok(ok(Obj::success()
-            .str("id", &id)
-            .str("title", &title)
-            .str("url", &url)
-            .num("chunks_created", count)
-            .done()))
+        Ok(ok(JsonObject::success()
+            .string("id", &id)
+            .string("title", &title)
+            .string("url", &url)
+            .integer("chunks_created", count)
+            .finish()))
     }
 
     fn add_spreadsheet(
@@ -1438,12 +1364,12 @@ to upload it here; the real API also takes .xlsx";
         let count = rows.len() as u64;
         let description = format!("Spreadsheet with {count} {}", if count == 1 { "row" } else { "rows" });
         let (id, chunks) = self.store_entry("spreadsheet", &title, description, website_id, rows, now);
-        Ok(ok(Obj::success()
-            .str("id", &id)
-            .str("title", &title)
-            .num("rows_processed", count)
-            .num("chunks_created", chunks)
-            .done()))
+        Ok(ok(JsonObject::success()
+            .string("id", &id)
+            .string("title", &title)
+            .integer("rows_processed", count)
+            .integer("chunks_created", chunks)
+            .finish()))
     }
 
     fn delete_knowledge(&mut self, id: &str) -> Result<MockResponse, MockResponse> {
@@ -1458,22 +1384,22 @@ to upload it here; the real API also takes .xlsx";
                 index.remove(slot);
             }
         }
-        Ok(ok(Obj::success().str("message", "Knowledge base entry deleted").done()))
+        Ok(ok(JsonObject::success().string("message", "Knowledge base entry deleted").finish()))
     }
 
     // -- webhooks -------------------------------------------------------------------------
 
     fn list_webhooks(&self) -> MockResponse {
         let items = self.hooks.iter().map(|h| {
-            Obj::new()
-                .str("id", &h.id)
-                .str("url", &h.url)
-                .strs("events", &h.events)
-                .bool("is_active", h.is_active)
-                .str("created_at", &time::iso8601(h.created_at))
-                .done()
+            JsonObject::new()
+                .string("id", &h.id)
+                .string("url", &h.url)
+                .strings("events", &h.events)
+                .boolean("is_active", h.is_active)
+                .string("created_at", &time::iso8601(h.created_at))
+                .finish()
         });
-        ok(Obj::success().raw("webhooks", &json_array(items)).done())
+        ok(JsonObject::success().raw("webhooks", &json_array(items)).finish())
     }
 
     fn create_webhook(&mut self, body: &[u8], now: i64) -> Result<MockResponse, MockResponse> {
@@ -1521,13 +1447,13 @@ to upload it here; the real API also takes .xlsx";
         let mut secret = String::from("whsec_");
         push_hex(&mut secret, mix(SALT_SECRET ^ n), 16);
         push_hex(&mut secret, mix(SALT_SECRET ^ mix(n)), 16);
-        let webhook = Obj::new()
-            .str("id", &id)
-            .str("url", &url)
-            .strs("events", &subscribed)
-            .str("secret", &secret)
-            .str("created_at", &time::iso8601(now))
-            .done();
+        let webhook = JsonObject::new()
+            .string("id", &id)
+            .string("url", &url)
+            .strings("events", &subscribed)
+            .string("secret", &secret)
+            .string("created_at", &time::iso8601(now))
+            .finish();
         self.hooks.push(Hook {
             id,
             url,
@@ -1537,7 +1463,7 @@ to upload it here; the real API also takes .xlsx";
             created_at: now,
             is_active: true,
         });
-        Ok(ok(Obj::success().raw("webhook", &webhook).done()))
+        Ok(ok(JsonObject::success().raw("webhook", &webhook).finish()))
     }
 
     fn delete_webhook(&mut self, id: &str) -> Result<MockResponse, MockResponse> {
@@ -1547,7 +1473,7 @@ to upload it here; the real API also takes .xlsx";
             .position(|h| h.id == id)
             .ok_or_else(|| fail(404, "webhook not found"))?;
         self.hooks.remove(pos);
-        Ok(ok(Obj::success().str("message", "Webhook deleted").done()))
+        Ok(ok(JsonObject::success().string("message", "Webhook deleted").finish()))
     }
 }
 
