@@ -29,7 +29,7 @@ help:
 	@echo "make pkg    - build the npm package into pkg/ (and pkg/asyntai-edge-$(VERSION).tgz)"
 	@echo "make serve  - the example left running at http://127.0.0.1:8787"
 	@echo "make bench  - speed and size figures"
-	@echo "make soak   - long load and fuzz runs"
+	@echo "make soak   - long load runs (make fuzz: the long fuzz run)"
 
 # --- toolchain -------------------------------------------------------------------------------
 toolchain: .stamps/rust-target .stamps/wasm-bindgen $(TOOLS)/wasm-opt
