@@ -18,6 +18,16 @@ const MESSAGES = [
 ];
 const fail = (code) => new WebhookVerificationError(MESSAGES[code], REASONS[code]);
 const encoder = new TextEncoder();
+
+// Where node:crypto is at hand (Node; Deno and Bun implement it too), bodies from FAST_MIN bytes are
+// hashed by OpenSSL, which uses the CPU's SHA extensions: ~3x wasm's SHA-256 on large bodies. The core
+// still judges the header (missing, malformed) and the secrets; only the body's hash moves.
+const FAST_MIN = 4096;
+let nodeCrypto;
+try {
+  nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
+} catch { /* no node:crypto here: the core hashes everything */ }
+const HEX = '0123456789abcdef';
 let decoder;
 
 // A string stays a string; an ArrayBuffer or any view becomes a Uint8Array; else undefined.
@@ -59,11 +69,31 @@ export function createWebhook(core) {
   }
 
   // 0 when `header` signs `body` for one of the keys, else the reason code.
-  function check(keys, body, header) {
+  function check(keys, body, header, secrets) {
     if (header == null) header = '';
     else if (typeof header !== 'string') return 2;
+    if (nodeCrypto !== undefined && (typeof body === 'string' ? body.length : body.byteLength) >= FAST_MIN) {
+      return checkWithNode(keys, body, header, secrets);
+    }
     const [view, n] = put(keys, body, header.length * 3);
     return keys.check(n, encoder.encodeInto(header, view.subarray(n)).written);
+  }
+
+  function checkWithNode(keys, body, header, secrets) {
+    // The core on an empty body: a missing or malformed header, or no secret, is its verdict.
+    const [view] = put(keys, '', header.length * 3);
+    const code = keys.check(0, encoder.encodeInto(header, view).written);
+    if (code !== 0 && code !== 3) return code;
+    // Well-formed, so it ends in the 64 hex digits (before trailing ASCII whitespace).
+    const hex = header.replace(/[\t\n\f\r ]+$/, '').slice(-64).toLowerCase();
+    const mac = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) mac[i] = (HEX.indexOf(hex[2 * i]) << 4) | HEX.indexOf(hex[2 * i + 1]);
+    let ok = false;
+    for (const secret of secrets) {
+      const digest = nodeCrypto.createHmac('sha256', secret).update(body).digest();
+      ok = nodeCrypto.timingSafeEqual(digest, mac) || ok;
+    }
+    return ok ? 0 : 3;
   }
 
   function keysOf(secret) {
@@ -75,19 +105,20 @@ export function createWebhook(core) {
     }
     const keys = new core.WebhookKeys();
     for (const s of list) keys.add(put(keys, s, 0)[1]);
-    return keys;
+    return [keys, list.slice()];
   }
 
   class Webhook {
     #keys;
+    #secrets;
 
     constructor(secret) {
-      this.#keys = keysOf(secret);
+      [this.#keys, this.#secrets] = keysOf(secret);
     }
 
     verify(rawBody, signatureHeader) {
       const body = bodyOf(rawBody);
-      const code = check(this.#keys, body, signatureHeader);
+      const code = check(this.#keys, body, signatureHeader, this.#secrets);
       if (code !== 0) throw fail(code);
       let event;
       try {
@@ -103,7 +134,7 @@ export function createWebhook(core) {
     isValid(rawBody, signatureHeader) {
       try {
         const body = input(rawBody);
-        return body !== undefined && check(this.#keys, body, signatureHeader) === 0;
+        return body !== undefined && check(this.#keys, body, signatureHeader, this.#secrets) === 0;
       } catch {
         return false;
       }
@@ -122,7 +153,7 @@ export function createWebhook(core) {
 
     static sign(secret, rawBody) {
       const body = bodyOf(rawBody);
-      const keys = keysOf(secret);
+      const [keys] = keysOf(secret);
       try {
         const [view, n] = put(keys, body, 64);
         const code = keys.sign(n);

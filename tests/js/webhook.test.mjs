@@ -234,6 +234,33 @@ for (const [entry, mod] of [['asyntai-edge', main], ['asyntai-edge/webhooks', we
       }
     });
 
+    // In Node, bodies from 4 KiB are hashed by node:crypto and the header judged by the wasm core; a
+    // signature made by the wasm core (Webhook.sign) must verify there, and every reason stay the same.
+    test('large bodies (the node:crypto path): same verdicts as the wasm core, every reason', () => {
+      for (let i = 0; i < 60; i++) {
+        const secret = 'whsec_' + randomBytes(1 + (i % 50)).toString('base64url');
+        const size = 4096 + Math.floor(Math.random() * 70_000);
+        const body = i % 2 ? randomBytes(size) : 'é'.repeat(size / 2) + randomBytes(8).toString('hex');
+        const expected = hmac(secret, body);
+        assert.equal(Webhook.sign(secret, body), expected, `case ${i}`);
+        const w = new Webhook(i % 3 ? secret : [secret + 'x', secret]);
+        for (const header of [expected, expected.toUpperCase(), `sha256=${expected}`, `  SHA256=${expected}\t\n`]) {
+          assert.equal(w.isValid(body, header), true, `case ${i}: ${JSON.stringify(header.slice(0, 9))}`);
+        }
+        const wrong = (expected[63] === '0' ? expected.slice(0, 63) + '1' : expected.slice(0, 63) + '0');
+        assert.equal(w.isValid(body, wrong), false, `case ${i}`);
+        throwsReason(() => w.verify(body, wrong), 'signature_mismatch');
+        throwsReason(() => w.verify(body, expected.slice(1)), 'malformed_signature');
+        throwsReason(() => w.verify(body, 'g' + expected.slice(1)), 'malformed_signature');
+        throwsReason(() => w.verify(body, '\u00a0' + expected), 'malformed_signature');
+        throwsReason(() => w.verify(body, '  '), 'missing_signature');
+        throwsReason(() => w.verify(body, expected), 'invalid_json');
+      }
+      const big = JSON.stringify({ event: 'lead.captured', payload: { note: 'x'.repeat(10_000) } });
+      assert.equal(new Webhook(SECRET).verify(big, hmac(SECRET, big)).event, 'lead.captured');
+      throwsReason(() => new Webhook(SECRET).verify(big, hmac('whsec_other', big)), 'signature_mismatch');
+    });
+
     test('several instances and interleaved sizes share nothing', () => {
       const a = new Webhook('whsec_a');
       const b = new Webhook('whsec_b');
