@@ -224,7 +224,7 @@ export function createAsyntai(core) {
         // JSON.stringify would turn NaN and Infinity into null (= absent): refuse them here.
         for (const k in params) {
           const v = params[k];
-          if (typeof v === 'number' && !Number.isFinite(v)) throw new ValidationError(`\`${k}\` must be a finite number, got ${v}`, k);
+          if (typeof v === 'number' && !Number.isFinite(v)) throw new ValidationError(this.#redact(`\`${k}\` must be a finite number, got ${v}`), this.#redact(k));
         }
       }
       let wire;
