@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { WORKERS_BUILD } from '../tests/runtimes/helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -116,13 +117,9 @@ async function measure(c, dir) {
   const result = await esbuild.build({
     stdin: { contents: c.code, resolveDir: c.from, sourcefile: 'worker.js', loader: 'js' },
     outfile,
-    bundle: true,
+    ...WORKERS_BUILD,
+
     minify: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
     // What Workers' nodejs_compat provides, if an SDK asks for it (it is then not counted here).
     external: ['node:*'],
     plugins: [wasmModules(wasm)],

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { TOOLS_BIN, esbuild, startProcess, stopProcess, wasmAsModules } from '../../tests/runtimes/helpers.mjs';
+import { TOOLS_BIN, WORKERS_BUILD, esbuild, startProcess, stopProcess, wasmAsModules } from '../../tests/runtimes/helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CASES = ['hand', 'hand-timeout', 'asyntai-edge'];
@@ -23,13 +23,9 @@ async function build(dir) {
   await esbuild().build({
     entryPoints: [join(HERE, 'worker.js')],
     outfile: join(dir, 'worker.js'),
-    bundle: true,
+    ...WORKERS_BUILD,
+
     minify: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
     plugins: [wasmAsModules(dir, seen)],
     logLevel: 'error',
   });

@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { wireRequests } from "./mix.mjs";
 import { mb } from "./harness.mjs";
+import { WORKERS_BUILD } from "../runtimes/helpers.mjs";
 
 const CALLS = Number(process.env.WORKERD_CALLS ?? 2_000);
 const BATCH = 500;
@@ -59,12 +60,7 @@ async function bundle() {
   const result = await esbuild.build({
     entryPoints: [join(HERE, "workerd", "worker.mjs")],
     outdir: dir,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
+    ...WORKERS_BUILD,
     loader: { ".wasm": "copy" },
     nodePaths: [join(ROOT, "tests", "node_modules")],
     logLevel: "error",

@@ -26,6 +26,19 @@ export function outDir(name) {
 }
 
 /**
+ * wrangler's bundling recipe for a module worker, shared by every workerd test and bench: esbuild
+ * options to spread into `build()`, with the conditions Workers resolve packages with.
+ */
+export const WORKERS_BUILD = Object.freeze({
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['browser', 'module', 'main'],
+});
+
+/**
  * `.wasm` imports (and Vercel's `.wasm?module`) kept as module imports, as wrangler does: renamed
  * `./<folder>.wasm` after the folder the package keeps them in (core, webhooks, testing) and copied
  * next to the bundle. `onWasm(name, file)` is called for each.

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startFakeApi } from '../js/fake-api.mjs';
 import { scenario } from './scenario.mjs';
-import { APP, HERE, TOOLS_BIN, esbuild, httpSend, outDir, startProcess, stopProcess, wasmAsModules } from './helpers.mjs';
+import { APP, HERE, TOOLS_BIN, WORKERS_BUILD, esbuild, httpSend, outDir, startProcess, stopProcess, wasmAsModules } from './helpers.mjs';
 
 describe('workerd (Cloudflare Workers)', () => {
   const ctx = {};
@@ -19,12 +19,7 @@ describe('workerd (Cloudflare Workers)', () => {
     await esbuild().build({
       entryPoints: [join(APP, 'handler.mjs')],
       outfile: join(dir, 'worker.js'),
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['browser', 'module', 'main'],
+      ...WORKERS_BUILD,
       plugins: [wasmAsModules(dir, seen)],
       logLevel: 'error',
     });
