@@ -21,7 +21,7 @@ PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
 TARBALL := pkg/asyntai-edge-$(VERSION).tgz
 
-.PHONY: help pkg test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
+.PHONY: help pkg lint test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
 
 help:
 	@echo "make demo   - build, start the example on the sandbox, play a scripted scenario"
@@ -80,8 +80,17 @@ $(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/a
 tests-install: $(TARBALL)
 	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
 
-test: test-rust test-wasm test-js test-reliability test-example test-runtimes test-types
+test: lint test-rust test-wasm test-js test-reliability test-example test-runtimes test-types
 	@echo "make test: all passed"
+
+# clippy denies unwrap/expect outside tests (src/lib.rs): a panic in wasm kills the module.
+lint: .stamps/rust-target
+	@if cargo clippy --version >/dev/null 2>&1; then \
+	  cargo clippy --all-targets -- -D warnings && \
+	  for f in $(FEATURES_core) $(FEATURES_webhooks) $(FEATURES_testing); do \
+	    cargo clippy --lib --target $(WASM_TARGET) --target-dir target/clippy-wasm --no-default-features --features $$f -- -D warnings || exit 1; \
+	  done; \
+	else echo "lint: cargo clippy is not installed on this toolchain: not linted"; fi
 
 test-rust:
 	cargo test --all-targets
