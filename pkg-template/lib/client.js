@@ -210,8 +210,17 @@ export function createAsyntai(core) {
       return out;
     }
 
-    async #call(op, params, opts) {
-      // 1. Validate and build, in the core. Nothing is sent when this throws.
+    /** Validates and builds, in the core (nothing is sent when that fails), then sends. Not `async`: one
+     * promise per call, not two; bad input still comes back as a rejected promise. */
+    #call(op, params, opts) {
+      try {
+        return this.#send(...this.#build(op, params, opts));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+
+    #build(op, params, opts) {
       let file;
       if (op === 'knowledge.uploadSpreadsheet' && params !== null && typeof params === 'object') {
         const { file: f, filename, ...rest } = params;
@@ -269,7 +278,7 @@ export function createAsyntai(core) {
       }
       if (this.#hasHeaders) Object.assign(headers, this.#headers);
       mergeHeaders(headers, extra, 'headers');
-      return this.#send(method, url, headers, body, signal, timeout, maxRetries);
+      return [method, url, headers, body, signal, timeout, maxRetries];
     }
 
     async #send(method, url, headers, body, signal, timeout, maxRetries) {
