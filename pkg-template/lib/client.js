@@ -119,6 +119,8 @@ function toSpreadsheet(file, filename) {
 export function createAsyntai(core) {
   class Asyntai {
     #key;
+    /** The key in every spelling a JSON body may use for it (`/` may be escaped as `\/`): redacted. */
+    #spellings;
     #base;
     #timeout;
     #maxRetries;
@@ -141,6 +143,7 @@ export function createAsyntai(core) {
         throw new AsyntaiError('The `apiKey` option holds characters an HTTP header cannot carry (spaces, line breaks or non-ASCII): check how it was copied.');
       }
       this.#key = key;
+      this.#spellings = [...new Set([key, key.replaceAll('/', '\\/'), JSON.stringify(key).slice(1, -1)])];
       let base = options.baseURL ?? DEFAULT_BASE_URL;
       try {
         base = new URL(base).href;
@@ -188,15 +191,9 @@ export function createAsyntai(core) {
       return this.#base;
     }
 
-    /** The key, in every spelling a JSON body may use for it (`/` may be escaped as `\/`). */
-    #spellings() {
-      const k = this.#key;
-      return [...new Set([k, k.replaceAll('/', '\\/'), JSON.stringify(k).slice(1, -1)])];
-    }
-
     #redact(text) {
       if (typeof text !== 'string') return text;
-      for (const k of this.#spellings()) if (text.includes(k)) text = text.split(k).join('[redacted]');
+      for (const k of this.#spellings) if (text.includes(k)) text = text.split(k).join('[redacted]');
       return text;
     }
 
@@ -332,7 +329,7 @@ export function createAsyntai(core) {
 
     /** Whether the key shows anywhere in `v`: its strings, own properties, entries and causes. */
     #mentionsKey(v, depth = 0, seen = new Set()) {
-      if (typeof v === 'string') return this.#spellings().some((k) => v.includes(k));
+      if (typeof v === 'string') return this.#spellings.some((k) => v.includes(k));
       if (v === null || (typeof v !== 'object' && typeof v !== 'function') || depth > 6 || seen.has(v)) return false;
       seen.add(v);
       const parts = [];
