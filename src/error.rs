@@ -1,5 +1,5 @@
-//! The core's one error type. The JavaScript classes are made from it in one place, at the boundary
-//! (`src/wasm/client.rs` and `pkg-template/lib/errors.js`).
+//! The crate's one error type. The JavaScript error classes are made from it in one place
+//! (`src/wasm/errors.rs`, over the classes of `pkg-template/lib/errors.js`).
 
 use core::fmt;
 
@@ -39,7 +39,7 @@ impl ApiErrorKind {
         }
     }
 
-    /// The JavaScript class name the boundary builds for this kind.
+    /// The JavaScript class name made for this kind.
     pub fn class_name(self) -> &'static str {
         match self {
             Self::BadRequest => "BadRequestError",
@@ -54,19 +54,36 @@ impl ApiErrorKind {
     }
 }
 
-/// An answer from the API that is an error (non-2xx, or `success: false`).
+/// An answer from the API that is an error (non-2xx, or `success: false`). The API key appears in
+/// none of its fields: the client redacts it from the body, the headers and the messages.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiFailure {
+pub struct ApiError {
     /// HTTP status.
     pub status: u16,
     /// The class it maps to.
     pub kind: ApiErrorKind,
     /// The API's own message (`error` of the body), when the body had one.
     pub error: Option<String>,
+    /// A human message: the status, then the API's message or what the body was.
+    pub message: String,
     /// `Retry-After`, in seconds, when the answer had a valid one.
     pub retry_after: Option<f64>,
-    /// A human message: status, then the API's message or what the body was.
-    pub message: String,
+    /// The answer's headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body as received (JSON or not).
+    pub body: String,
+}
+
+impl ApiError {
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+
+    /// A header of the answer (`name` in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
 }
 
 /// Everything that can go wrong, before or after a request.
@@ -79,11 +96,34 @@ pub enum Error {
         /// What rule it broke.
         message: String,
     },
+    /// The client's configuration is unusable (a missing API key, a base URL that is not a URL...).
+    Config {
+        /// What is wrong, naming the option.
+        message: String,
+    },
     /// The server answered with an error.
-    Api(ApiFailure),
-    /// The request could not be completed, or a 2xx body was not the JSON object the API promises.
+    Api(ApiError),
+    /// The request could not be completed (DNS, refused, reset), or a 2xx body was not the JSON
+    /// object the API promises.
     Connection {
         /// What happened.
+        message: String,
+        /// What the transport said, when it said something (redacted).
+        cause: Option<String>,
+    },
+    /// An attempt ran past its timeout (and no retry was left).
+    Timeout {
+        /// What happened.
+        message: String,
+    },
+    /// The caller aborted the request (JavaScript's `signal`).
+    Aborted,
+    /// A webhook delivery did not verify.
+    #[cfg(feature = "webhooks")]
+    Webhook {
+        /// Why.
+        reason: crate::webhook::Reason,
+        /// What that usually means.
         message: String,
     },
 }
@@ -93,16 +133,42 @@ impl Error {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Validation { field: field.into(), message: message.into() }
     }
+
+    /// A configuration error.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config { message: message.into() }
+    }
+
+    /// The HTTP status, for an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Validation { message, .. } => f.write_str(message),
+            Error::Validation { message, .. } | Error::Config { message } | Error::Timeout { message } => {
+                f.write_str(message)
+            }
             Error::Api(a) => f.write_str(&a.message),
-            Error::Connection { message } => f.write_str(message),
+            Error::Connection { message, .. } => f.write_str(message),
+            Error::Aborted => f.write_str("Request was aborted."),
+            #[cfg(feature = "webhooks")]
+            Error::Webhook { message, .. } => f.write_str(message),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -1,13 +1,31 @@
-//! asyntai-edge: a client for the Asyntai REST API and webhook verification, compiled to WebAssembly
-//! for server-side JavaScript runtimes (Cloudflare Workers, Deno, Vercel Edge, Node).
+//! asyntai-edge: a client for the Asyntai REST API and webhook verification, for Rust on wasm32
+//! (Workers written with workers-rs, Leptos or Dioxus server functions at the edge, Spin components)
+//! and, compiled to WebAssembly, for JavaScript runtimes (the npm package `asyntai-edge`).
 //!
-//! Everything but [`wasm`] is a pure core with no I/O, compiled and tested natively:
-//! - [`api`]: validated input -> [`api::ApiRequest`]; (status, headers, body) -> success or [`error::Error`].
-//! - [`retry`]: the retry policy as a pure function.
-//! - [`webhook`]: HMAC-SHA256 signature verification.
-//! - [`mock`]: the offline sandbox, the whole API as an in-memory state machine.
+//! ```no_run
+//! use asyntai_edge::{ChatRequest, Client, Error, Webhook};
 //!
-//! [`wasm`] is the only module that knows JavaScript.
+//! # async fn run(raw_body_bytes: &[u8], signature_header: &str) -> Result<(), Error> {
+//! let client = Client::builder("sk_...").base_url("https://asyntai.com/api/v1/").max_retries(2).build()?;
+//! let answer = client.chat().send(ChatRequest { message: "When are you open?".into(), ..Default::default() }).await?;
+//! println!("{} ({})", answer.response, answer.session_id);
+//! let sites = client.websites().list().await?; // sites.websites: Vec<Website>
+//! match client.account().get().await {
+//!     Err(Error::Api(e)) if e.status == 401 => eprintln!("bad key: {:?}", e.error),
+//!     other => { other?; }
+//! }
+//! let event = Webhook::new("whsec_...")?.verify(raw_body_bytes, signature_header)?; // event.event, event.payload
+//! # Ok(()) }
+//! ```
+//!
+//! The layout:
+//! - [`api`]: one request struct per operation (validated before anything is sent), one response
+//!   struct per answer, the response classifier; pure.
+//! - [`client`]: the async [`Client`] (retries, timeouts, redaction of the key), generic over a
+//!   [`transport::Transport`]; [`retry`]: the retry policy as a pure function.
+//! - [`transport`]: the seam: `fetch` on wasm32, the in-process sandbox and test transports natively.
+//! - [`webhook`]: HMAC-SHA256 signature verification; [`mock`]: the offline sandbox.
+//! - `wasm` (wasm32, feature `wasm`): the JavaScript classes of the npm package, over the same client.
 #![cfg_attr(all(target_arch = "wasm32", feature = "wasm", not(feature = "client")), no_std)]
 #![deny(missing_debug_implementations)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -15,11 +33,13 @@
 #[cfg(feature = "client")]
 pub mod api;
 #[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
 pub mod error;
 #[cfg(feature = "client")]
-pub mod json;
-#[cfg(feature = "client")]
 pub mod retry;
+#[cfg(feature = "client")]
+pub mod transport;
 
 #[cfg(feature = "webhooks")]
 pub mod webhook;
@@ -29,6 +49,24 @@ pub mod mock;
 
 #[cfg(all(feature = "wasm", target_arch = "wasm32"))]
 pub mod wasm;
+
+#[cfg(feature = "client")]
+pub use api::{
+    Account, AccountResponse, AddTextRequest, AddTextResponse, AddUrlRequest, AddUrlResponse, ChatRequest,
+    ChatResponse, Conversation, ConversationMessage, CreateWebhookRequest, CreateWebhookResponse, CreatedWebhook,
+    DeleteResponse, KnowledgeEntry, KnowledgeList, Lead, LeadList, ListConversationsRequest, ListKnowledgeRequest,
+    ListLeadsRequest, ListSessionsRequest, ListTicketsRequest, Session, SessionList, Ticket, TicketList,
+    UploadSpreadsheetRequest, UploadSpreadsheetResponse, WebhookEndpoint, WebhookEndpointList, Website, WebsiteId,
+    WebsiteList,
+};
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Pages, RequestOptions};
+#[cfg(feature = "client")]
+pub use error::{ApiError, ApiErrorKind, Error};
+#[cfg(feature = "client")]
+pub use transport::Transport;
+#[cfg(all(feature = "client", feature = "webhooks"))]
+pub use webhook::{Webhook, WebhookEvent};
 
 /// The `webhooks` wasm module is `no_std` (no std panic machinery: a third of its size). No panic is
 /// reachable from input; were one reached, the call traps.

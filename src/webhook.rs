@@ -154,18 +154,86 @@ pub fn verify_signature(secrets: &[&[u8]], body: &[u8], header: Option<&str>) ->
     verifier.verify(body, header)
 }
 
-/// Checks the signature, then that the body is a JSON object (UTF-8), and returns it
-/// ([`crate::json::Value::Object`]).
-///
-/// # Errors
-/// As [`verify_signature`], then [`Reason::InvalidJson`].
+/// A delivery: `{"event": "...", "payload": {...}}`.
 #[cfg(feature = "client")]
-pub fn verify(secrets: &[&[u8]], body: &[u8], header: Option<&str>) -> Result<crate::json::Value, Reason> {
-    verify_signature(secrets, body, header)?;
-    let text = core::str::from_utf8(body).map_err(|_| Reason::InvalidJson)?;
-    match crate::json::parse(text) {
-        Some(event @ crate::json::Value::Object(_)) => Ok(event),
-        _ => Err(Reason::InvalidJson),
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct WebhookEvent {
+    /// `message.received`, `conversation.started`, `escalation.requested`, `takeover.started`,
+    /// `lead.captured`, `ticket.created`...
+    pub event: String,
+    /// The event's data (its shape depends on the event; `lead.captured`: email, phone, page_url,
+    /// country, website_domain, session_id, started_at).
+    pub payload: serde_json::Value,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Verifies webhook deliveries for Rust callers: the secrets' key schedules made once, then each
+/// [`Webhook::verify`] hashes the body, compares in constant time and parses the event.
+///
+/// ```
+/// use asyntai_edge::Webhook;
+/// let body = br#"{"event":"conversation.started","payload":{"session_id":"s1"}}"#;
+/// let header = asyntai_edge::webhook::sign(b"whsec_test", body);
+/// let event = Webhook::new("whsec_test")?.verify(body, &header)?;
+/// assert_eq!(event.event, "conversation.started");
+/// # Ok::<(), asyntai_edge::Error>(())
+/// ```
+#[cfg(feature = "client")]
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    verifier: Verifier,
+}
+
+#[cfg(feature = "client")]
+impl Webhook {
+    /// For one secret (the `whsec_...` string shown when the webhook was created).
+    ///
+    /// # Errors
+    /// [`crate::Error::Webhook`] with [`Reason::MissingSecret`] for an empty secret.
+    pub fn new(secret: &str) -> Result<Webhook, crate::Error> {
+        Webhook::with_secrets(&[secret])
+    }
+
+    /// For several secrets (rotation without downtime: a delivery signed by any of them is accepted).
+    ///
+    /// # Errors
+    /// [`crate::Error::Webhook`] with [`Reason::MissingSecret`] for no secret or an empty one.
+    pub fn with_secrets(secrets: &[&str]) -> Result<Webhook, crate::Error> {
+        let mut verifier = Verifier::new();
+        for s in secrets {
+            verifier.add(s.as_bytes());
+        }
+        verifier.check_secrets()?;
+        Ok(Webhook { verifier })
+    }
+
+    /// Checks `signature` (the `X-Webhook-Signature` header) against the raw body bytes, then reads
+    /// the event.
+    ///
+    /// # Errors
+    /// [`crate::Error::Webhook`]: [`Reason::MissingSignature`], [`Reason::MalformedSignature`],
+    /// [`Reason::SignatureMismatch`], or [`Reason::InvalidJson`] (signature good, body not a JSON object).
+    pub fn verify(&self, body: &[u8], signature: &str) -> Result<WebhookEvent, crate::Error> {
+        self.verifier.verify(body, Some(signature))?;
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(v @ serde_json::Value::Object(_)) => serde_json::from_value(v).map_err(|_| Reason::InvalidJson.into()),
+            _ => Err(Reason::InvalidJson.into()),
+        }
+    }
+
+    /// Whether `signature` signs `body` (never an error).
+    pub fn is_valid(&self, body: &[u8], signature: &str) -> bool {
+        self.verifier.verify(body, Some(signature)).is_ok()
+    }
+}
+
+#[cfg(feature = "client")]
+impl From<Reason> for crate::Error {
+    fn from(reason: Reason) -> Self {
+        crate::Error::Webhook { reason, message: reason.message().into() }
     }
 }
 

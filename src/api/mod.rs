@@ -1,25 +1,59 @@
-//! The pure request core: validated input in, [`ApiRequest`] out; and the response parser.
+//! The typed core of the API: one request struct per operation and one response struct per answer,
+//! one file per resource.
 //!
-//! Input arrives as JSON text (what `JSON.stringify` makes of the caller's options object), so the same
-//! code runs natively in tests and fuzzers and behind the wasm boundary. One file per resource.
+//! A request struct is built by a Rust caller directly, or read from a JavaScript options object
+//! ([`FromParams`], which checks each field's type), then checked by [`Operation::validate`] (the rules
+//! of the spec: required fields, lengths, ranges, URLs, no control characters where a value becomes a
+//! header, a path or a query) and turned into an [`ApiRequest`] by [`Operation::build`]. Nothing is
+//! sent for a request that does not validate.
+//!
+//! Response structs derive `serde::Deserialize` (and `Serialize`: the sandbox answers with them), keep
+//! unknown fields in `extra`, and default what an answer leaves out.
 
 mod encode;
-mod params;
+mod loose;
 pub mod response;
+mod rules;
 
-mod account;
-mod chat;
-mod conversations;
-mod knowledge;
-mod leads;
-mod sessions;
-mod webhooks;
-mod websites;
+pub mod account;
+pub mod chat;
+pub mod conversations;
+pub mod knowledge;
+pub mod leads;
+pub mod sessions;
+pub mod tickets;
+pub mod webhooks;
+pub mod websites;
+
+use core::fmt;
+use core::str::FromStr;
 
 pub use encode::{encode_segment, push_json_string, push_query, JsonObject};
-pub use params::{is_loopback, parse_http_url, Params, MAX_TOKEN_LEN, SOURCES};
+pub use loose::{exact_u64, number_text, Loose, Params};
+pub use response::{classify, BodyView};
+pub use rules::{is_loopback, parse_http_url, parse_timestamp, MAX_TOKEN_LEN, SOURCES};
+
+pub use account::{Account, AccountResponse, GetAccountRequest};
+pub use chat::{ChatRequest, ChatResponse};
+pub use conversations::{Conversation, ConversationMessage, ListConversationsRequest};
+pub use knowledge::{
+    AddTextRequest, AddTextResponse, AddUrlRequest, AddUrlResponse, DeleteKnowledgeRequest, DeleteResponse,
+    KnowledgeEntry, KnowledgeList, ListKnowledgeRequest, SpreadsheetFile, UploadSpreadsheetRequest,
+    UploadSpreadsheetResponse,
+};
+pub use leads::{Lead, LeadList, ListLeadsRequest};
+pub use sessions::{ListSessionsRequest, Session, SessionList};
+pub use tickets::{ListTicketsRequest, Ticket, TicketList};
+pub use webhooks::{
+    CreateWebhookRequest, CreateWebhookResponse, CreatedWebhook, DeleteWebhookRequest, ListWebhooksRequest,
+    WebhookEndpoint, WebhookEndpointList, EVENTS,
+};
+pub use websites::{ListWebsitesRequest, Website, WebsiteList};
 
 use crate::error::Error;
+
+/// Fields a JSON answer may carry beyond those this crate knows: kept, not dropped.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 /// HTTP method of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +82,14 @@ impl Method {
 pub enum Body {
     /// Nothing.
     None,
-    /// A JSON document (`Content-Type: application/json`).
+    /// A JSON object (`Content-Type: application/json`).
     Json(String),
-    /// multipart/form-data: the text fields as a JSON object; the file part is added by the caller,
-    /// which holds the bytes (they never need to cross into the core).
-    Multipart(String),
+    /// multipart/form-data: these text fields, then the file part, which the caller holds (its bytes
+    /// never need to pass through the core).
+    Multipart(Vec<(&'static str, String)>),
 }
 
-/// A request ready for the transport, relative to the base URL.
+/// A request ready for a transport, relative to the base URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiRequest {
     /// HTTP method.
@@ -68,92 +102,253 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    fn get(path: String) -> Self {
+    /// A GET of `path`.
+    pub fn get(path: String) -> Self {
         ApiRequest { method: Method::Get, path, body: Body::None }
     }
-    fn delete(path: String) -> Self {
+    /// A DELETE of `path`.
+    pub fn delete(path: String) -> Self {
         ApiRequest { method: Method::Delete, path, body: Body::None }
     }
-    fn post(path: &str, body: String) -> Self {
+    /// A POST of a JSON body.
+    pub fn post(path: &str, body: String) -> Self {
         ApiRequest { method: Method::Post, path: path.to_owned(), body: Body::Json(body) }
     }
 
-    /// The compact form the wasm boundary hands to JavaScript in one string:
-    /// `"<METHOD> <path>\n<body>"`, where METHOD is GET, POST, DELETE or MULTIPART (a POST whose body
-    /// is the JSON object of its form fields). The path never holds a newline: it is percent-encoded.
-    pub fn to_wire(&self) -> String {
-        let (method, body) = match &self.body {
-            Body::None => (self.method.as_str(), ""),
-            Body::Json(b) => (self.method.as_str(), b.as_str()),
-            Body::Multipart(b) => ("MULTIPART", b.as_str()),
-        };
-        let mut out = String::with_capacity(method.len() + self.path.len() + body.len() + 2);
-        out.push_str(method);
-        out.push(' ');
-        out.push_str(&self.path);
-        out.push('\n');
-        out.push_str(body);
-        out
+    /// Adds extra query parameters (the per-call `query` escape hatch), percent-encoded.
+    pub fn push_query(&mut self, pairs: &[(String, String)]) {
+        for (k, v) in pairs {
+            push_query(&mut self.path, k, v);
+        }
+    }
+
+    /// Adds extra top-level fields to a JSON body (the per-call `body` escape hatch): `extra` is the
+    /// text of a JSON object whose keys the caller checked against the documented ones.
+    ///
+    /// # Errors
+    /// When this request has no JSON body (a GET, a DELETE, a multipart upload).
+    pub fn merge_body(&mut self, extra: &str) -> Result<(), Error> {
+        let inner = extra.trim();
+        let inner = inner.strip_prefix('{').and_then(|s| s.strip_suffix('}')).map(str::trim).unwrap_or("");
+        if inner.is_empty() {
+            return Ok(());
+        }
+        match &mut self.body {
+            Body::Json(text) if text.ends_with('}') => {
+                text.pop();
+                if text.len() > 1 {
+                    text.push(',');
+                }
+                text.push_str(inner);
+                text.push('}');
+                Ok(())
+            }
+            _ => Err(Error::validation("body", "`body` adds fields to a JSON request body: this request has none")),
+        }
     }
 }
 
-/// Every operation of the API, named as the JavaScript client's methods are.
-pub const OPERATIONS: &[&str] = &[
-    "chat.send",
-    "websites.list",
-    "conversations.list",
-    "sessions.list",
-    "leads.list",
-    "account.get",
-    "knowledge.list",
-    "knowledge.addText",
-    "knowledge.addUrl",
-    "knowledge.uploadSpreadsheet",
-    "knowledge.delete",
-    "webhooks.list",
-    "webhooks.create",
-    "webhooks.delete",
-];
-
-/// Validates `params` (a JSON object, as text) for operation `op` and builds its request.
-///
-/// # Errors
-/// [`Error::Validation`] naming the field and the rule when the input breaks a rule; nothing is sent.
-pub fn build(op: &str, params: &str) -> Result<ApiRequest, Error> {
-    let mut p = Params::parse(params)?;
-    let req = match op {
-        "chat.send" => chat::send(&mut p)?,
-        "websites.list" => websites::list(&mut p)?,
-        "conversations.list" => conversations::list(&mut p)?,
-        "sessions.list" => sessions::list(&mut p)?,
-        "leads.list" => leads::list(&mut p)?,
-        "account.get" => account::get(&mut p)?,
-        "knowledge.list" => knowledge::list(&mut p)?,
-        "knowledge.addText" => knowledge::add_text(&mut p)?,
-        "knowledge.addUrl" => knowledge::add_url(&mut p)?,
-        "knowledge.uploadSpreadsheet" => knowledge::upload_spreadsheet(&mut p)?,
-        "knowledge.delete" => knowledge::delete(&mut p)?,
-        "webhooks.list" => webhooks::list(&mut p)?,
-        "webhooks.create" => webhooks::create(&mut p)?,
-        "webhooks.delete" => webhooks::delete(&mut p)?,
-        _ => return Err(Error::validation("operation", format!("unknown operation `{op}`"))),
-    };
-    p.finish()?;
-    Ok(req)
+/// One operation of the API: its request struct.
+pub trait Operation {
+    /// The success body's type.
+    type Response: serde::de::DeserializeOwned;
+    /// The names this operation sends (in its query or body): the per-call `query` and `body` escape
+    /// hatch may not set them (the documented option does, with its validation).
+    const WIRE_FIELDS: &'static [&'static str];
+    /// Checks every rule of the spec; nothing is sent when this fails.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the field and the rule.
+    fn validate(&self) -> Result<(), Error>;
+    /// The request, for a value that passed [`Operation::validate`].
+    fn build(&self) -> ApiRequest;
 }
 
-/// A list endpoint taking `limit?` and `website_id?` (knowledge, leads).
-fn list_by_website(base: &str, p: &mut Params) -> Result<ApiRequest, Error> {
-    let limit = p.limit()?;
-    let website_id = p.website_id()?;
+/// Reading a request struct from an untyped options object (JavaScript's), each field's type checked.
+pub trait FromParams: Sized {
+    /// Takes this operation's fields out of `p` (and refuses any other: [`Params::finish`]).
+    ///
+    /// # Errors
+    /// [`Error::Validation`] for a missing required field, a field of the wrong type, an unknown option.
+    fn from_params(p: Params) -> Result<Self, Error>;
+}
+
+/// A list that pages newest first (`GET /sessions/`, `/leads/`, `/tickets/`): the next page is asked
+/// with `before` = the oldest cursor (`started_at` or `created_at`) of the page; a page shorter than
+/// the limit is the last. See [`Pager`].
+pub trait Paged: Operation + Clone {
+    /// One item of a page.
+    type Item;
+    /// The page size when `limit` is not given (the API's default).
+    const DEFAULT_LIMIT: u32;
+    /// The item field pages are cut by.
+    const CURSOR: &'static str;
+    /// `limit`, when given.
+    fn limit(&self) -> Option<u32>;
+    /// The `before` cursor.
+    fn before_mut(&mut self) -> &mut Option<String>;
+    /// A page's items.
+    fn items(page: &Self::Response) -> &[Self::Item];
+    /// An item's cursor value (ISO 8601).
+    fn cursor(item: &Self::Item) -> Option<&str>;
+}
+
+/// Where paging stands: the pure part of walking a [`Paged`] list, shared by the Rust [`Pages`] and the
+/// JavaScript async iterator. It never asks for the same page twice: a page whose oldest cursor is
+/// not older than the one that asked for it ends the walk.
+///
+/// [`Pages`]: crate::client::Pages
+#[derive(Debug, Clone)]
+pub struct Pager {
+    limit: u32,
+    before: Option<i64>,
+    done: bool,
+}
+
+impl Pager {
+    /// For a first request of this page size (`limit`, or the endpoint's default) and `before`.
+    pub fn new(limit: u32, before: Option<&str>) -> Self {
+        Pager { limit, before: before.and_then(parse_timestamp), done: false }
+    }
+
+    /// Whether the walk is over.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// After a page of `count` items whose cursors are `cursors`: the `before` of the next page, or
+    /// `None` when this page was the last (short, empty, without cursors, or not older than the last).
+    pub fn next<'a>(&mut self, count: usize, cursors: impl Iterator<Item = Option<&'a str>>) -> Option<String> {
+        if self.done || count < self.limit as usize || count == 0 {
+            self.done = true;
+            return None;
+        }
+        let mut oldest: Option<(i64, &str)> = None;
+        for c in cursors {
+            let Some((ms, text)) = c.and_then(|t| parse_timestamp(t).map(|ms| (ms, t))) else {
+                self.done = true;
+                return None;
+            };
+            if oldest.map_or(true, |(o, _)| ms < o) {
+                oldest = Some((ms, text));
+            }
+        }
+        match oldest {
+            Some((ms, text)) if self.before.map_or(true, |b| ms < b) => {
+                self.before = Some(ms);
+                Some(text.to_owned())
+            }
+            _ => {
+                self.done = true;
+                None
+            }
+        }
+    }
+}
+
+/// A website id. The API takes it as an integer in `POST /chat/` and as a string elsewhere; this
+/// crate accepts both spellings (a number, or a string of digits) and sends the one each endpoint
+/// documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct WebsiteId(pub u64);
+
+impl WebsiteId {
+    /// The rule, as an error.
+    pub fn error() -> Error {
+        Error::validation("website_id", "`website_id` must be a non-negative integer or a string of digits")
+    }
+}
+
+impl From<u64> for WebsiteId {
+    fn from(id: u64) -> Self {
+        WebsiteId(id)
+    }
+}
+
+impl From<u32> for WebsiteId {
+    fn from(id: u32) -> Self {
+        WebsiteId(u64::from(id))
+    }
+}
+
+impl FromStr for WebsiteId {
+    type Err = Error;
+    /// A string of 1 to 16 ASCII digits.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(WebsiteId::error());
+        }
+        s.parse::<u64>().map(WebsiteId).map_err(|_| WebsiteId::error())
+    }
+}
+
+impl fmt::Display for WebsiteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl serde::Serialize for WebsiteId {
+    /// As an integer (how `POST /chat/` and the answers spell it).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebsiteId {
+    /// An integer or a string of digits: what the vendor's clients send either way.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = WebsiteId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer or a string of digits")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<WebsiteId, E> {
+                Ok(WebsiteId(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<WebsiteId, E> {
+                u64::try_from(v).map(WebsiteId).map_err(|_| E::custom("website_id must not be negative"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<WebsiteId, E> {
+                exact_u64(v).map(WebsiteId).ok_or_else(|| E::custom("website_id must be an integer"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WebsiteId, E> {
+                v.parse().map_err(|_| E::custom("website_id must be a string of digits"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `website_id` as a string: the spelling of every endpoint but `POST /chat/`.
+pub(crate) mod website_id_as_string {
+    use super::WebsiteId;
+
+    #[allow(clippy::ref_option)] // serde's `serialize_with` signature
+    pub fn serialize<S: serde::Serializer>(v: &Option<WebsiteId>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(id) => s.collect_str(&id.0),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// The JSON text of a request body (its strings and integers only: nothing fails to serialize).
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// A list endpoint's query: `limit` and `website_id`, in that order, when given.
+fn list_path(base: &str, limit: Option<u32>, website_id: Option<WebsiteId>) -> String {
     let mut path = String::from(base);
     if let Some(l) = limit {
         push_query(&mut path, "limit", &l.to_string());
     }
     if let Some(w) = website_id {
-        push_query(&mut path, "website_id", &w.to_string());
+        push_query(&mut path, "website_id", &w.0.to_string());
     }
-    Ok(ApiRequest::get(path))
+    path
 }
 
 #[cfg(test)]

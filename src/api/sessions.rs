@@ -1,22 +1,141 @@
 //! `GET /sessions/`
 
-use super::{push_query, ApiRequest, Params};
+use serde::{Deserialize, Serialize};
+
+use super::{list_path, push_query, rules, ApiRequest, Extra, FromParams, Operation, Paged, Params, WebsiteId};
 use crate::error::Error;
 
-/// `sessions.list({ limit?, website_id?, source? })`
-pub fn list(p: &mut Params) -> Result<ApiRequest, Error> {
-    let limit = p.limit()?;
-    let website_id = p.website_id()?;
-    let source = p.source()?;
-    let mut path = String::from("sessions/");
-    if let Some(l) = limit {
-        push_query(&mut path, "limit", &l.to_string());
+/// `sessions.list({ limit?, website_id?, source?, since?, before? })`: conversations, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListSessionsRequest {
+    /// 1..=100; the API's default is 20.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Only this website's sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website_id: Option<WebsiteId>,
+    /// Only sessions from this channel: one of [`super::SOURCES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Only sessions started at or after this ISO 8601 date or date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Only sessions started before this ISO 8601 date or date-time (the paging cursor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+impl Operation for ListSessionsRequest {
+    type Response = SessionList;
+    const WIRE_FIELDS: &'static [&'static str] = &["limit", "website_id", "source", "since", "before"];
+
+    fn validate(&self) -> Result<(), Error> {
+        rules::limit(self.limit)?;
+        rules::website_id(self.website_id)?;
+        rules::source(self.source.as_deref())?;
+        rules::timestamp("since", self.since.as_deref())?;
+        rules::timestamp("before", self.before.as_deref())
     }
-    if let Some(w) = website_id {
-        push_query(&mut path, "website_id", &w.to_string());
+
+    fn build(&self) -> ApiRequest {
+        let mut path = list_path("sessions/", self.limit, self.website_id);
+        for (name, value) in [("source", &self.source), ("since", &self.since), ("before", &self.before)] {
+            if let Some(v) = value {
+                push_query(&mut path, name, v);
+            }
+        }
+        ApiRequest::get(path)
     }
-    if let Some(s) = source {
-        push_query(&mut path, "source", s);
+}
+
+impl FromParams for ListSessionsRequest {
+    fn from_params(mut p: Params) -> Result<Self, Error> {
+        let r = ListSessionsRequest {
+            limit: p.limit()?,
+            website_id: p.website_id()?,
+            source: p.string("source")?,
+            since: p.string("since")?,
+            before: p.string("before")?,
+        };
+        p.finish()?;
+        Ok(r)
     }
-    Ok(ApiRequest::get(path))
+}
+
+impl Paged for ListSessionsRequest {
+    type Item = Session;
+    const DEFAULT_LIMIT: u32 = 20;
+    const CURSOR: &'static str = "started_at";
+    fn limit(&self) -> Option<u32> {
+        self.limit
+    }
+    fn before_mut(&mut self) -> &mut Option<String> {
+        &mut self.before
+    }
+    fn items(page: &Self::Response) -> &[Session] {
+        &page.sessions
+    }
+    fn cursor(item: &Session) -> Option<&str> {
+        item.started_at.as_deref().or(Some(item.first_message_at.as_str()).filter(|s| !s.is_empty()))
+    }
+}
+
+/// One conversation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Session {
+    /// Its id.
+    pub session_id: String,
+    /// Where it came from: one of [`super::SOURCES`].
+    pub source: String,
+    /// How many messages it holds.
+    pub message_count: u64,
+    /// The visitor's first message.
+    pub first_message: String,
+    /// ISO 8601.
+    pub first_message_at: String,
+    /// ISO 8601.
+    pub last_message_at: String,
+    /// The website's domain.
+    pub website_domain: String,
+    /// When it started (ISO 8601): what `since`/`before` compare.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// When it ended, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<String>,
+    /// How long the first answer took, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_response_time_ms: Option<u64>,
+    /// When a human agent first answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_human_response_at: Option<String>,
+    /// When a human agent took over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taken_over_at: Option<String>,
+    /// The page the visitor was on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    /// The visitor's country.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The conversation's category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The answer of `GET /sessions/`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionList {
+    /// `true`.
+    pub success: bool,
+    /// The page's sessions, newest first.
+    pub sessions: Vec<Session>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
 }

@@ -1,0 +1,282 @@
+//! Untyped input: the options object of a JavaScript call (or any JSON document), read field by field
+//! into the typed request structs, each field's type checked with an error that names it.
+//!
+//! Rust callers never come here: they build the request structs directly and the type system does
+//! this part. What is left to check on a value (ranges, URLs, control characters) is each request
+//! type's `validate`, shared by both.
+
+use crate::api::WebsiteId;
+use crate::error::Error;
+
+/// A value as JavaScript (or JSON) gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loose {
+    /// `null` or `undefined`: the field counts as absent.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// Any number, NaN and the infinities included (refused where a number is wanted).
+    Number(f64),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Loose>),
+    /// A plain object, its keys in order.
+    Object(Vec<(String, Loose)>),
+    /// A value JSON has no spelling for, described for messages: "a BigInt", "a function", "a symbol"...
+    Other(&'static str),
+}
+
+impl Loose {
+    /// "a string", "a number", ...: what the value is, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Loose::Null => "null",
+            Loose::Bool(_) => "a boolean",
+            Loose::Number(_) => "a number",
+            Loose::String(_) => "a string",
+            Loose::Array(_) => "an array",
+            Loose::Object(_) => "an object",
+            Loose::Other(what) => what,
+        }
+    }
+
+    /// From a JSON document, as serde_json read it (native callers, tests and fuzzers).
+    pub fn from_json(v: &serde_json::Value) -> Loose {
+        use serde_json::Value;
+        match v {
+            Value::Null => Loose::Null,
+            Value::Bool(b) => Loose::Bool(*b),
+            Value::Number(n) => Loose::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => Loose::String(s.clone()),
+            Value::Array(items) => Loose::Array(items.iter().map(Loose::from_json).collect()),
+            Value::Object(map) => Loose::Object(map.iter().map(|(k, v)| (k.clone(), Loose::from_json(v))).collect()),
+        }
+    }
+}
+
+/// A number as JavaScript's `String(n)` writes the usual ones: `3`, `1.5`, `-2`, `NaN`, `Infinity`.
+/// Float formatting machinery is not linked for this (it would cost the wasm module ~10 kB).
+pub fn number_text(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let a = n.abs();
+    if a >= 1e15 {
+        return format!("{sign}{}", a as u64); // beyond exact fractions: the integer part
+    }
+    let whole = a.trunc() as u64;
+    let frac = ((a - a.trunc()) * 1e6).round() as u64;
+    if frac == 0 || frac >= 1_000_000 {
+        let whole = if frac >= 1_000_000 { whole + 1 } else { whole };
+        return format!("{sign}{whole}");
+    }
+    let digits = format!("{frac:06}");
+    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+}
+
+/// `Some(n)` when `x` is a non-negative integer JavaScript represents exactly (at most 2^53).
+pub fn exact_u64(x: f64) -> Option<u64> {
+    (x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0).then_some(x as u64)
+}
+
+/// The options object of one call. Each reader takes its field out; [`Params::finish`] refuses the
+/// rest, so a misspelt option (`sessionId`) is an error rather than silently dropped.
+#[derive(Debug, Default)]
+pub struct Params {
+    map: Vec<(String, Loose)>,
+}
+
+impl Params {
+    /// The options object; `null`/`undefined` (no options) is an empty one.
+    ///
+    /// # Errors
+    /// When the value is not an object.
+    pub fn new(value: Loose) -> Result<Self, Error> {
+        match value {
+            Loose::Object(map) => Ok(Params { map }),
+            Loose::Null => Ok(Params::default()),
+            other => Err(Error::validation(
+                "params",
+                format!("the options must be an object, got {}", other.type_name()),
+            )),
+        }
+    }
+
+    /// From JSON text (tests and fuzzers).
+    ///
+    /// # Errors
+    /// When the text is not JSON, or not an object.
+    pub fn from_json_text(text: &str) -> Result<Self, Error> {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => Params::new(Loose::from_json(&v)),
+            Err(_) => Err(Error::validation("params", "the options must be a JSON-compatible object")),
+        }
+    }
+
+    /// Takes a field out; `null` counts as absent.
+    pub fn take(&mut self, field: &str) -> Option<Loose> {
+        let i = self.map.iter().position(|(k, _)| k == field)?;
+        match self.map.remove(i).1 {
+            Loose::Null => None,
+            v => Some(v),
+        }
+    }
+
+    /// A string field, when given.
+    ///
+    /// # Errors
+    /// When it is not a string.
+    pub fn string(&mut self, field: &str) -> Result<Option<String>, Error> {
+        match self.take(field) {
+            None => Ok(None),
+            Some(Loose::String(s)) => Ok(Some(s)),
+            Some(v) => Err(wrong_type(field, "a string", &v)),
+        }
+    }
+
+    /// A required string field (its content is the request type's `validate`'s to judge).
+    ///
+    /// # Errors
+    /// When it is missing or not a string.
+    pub fn required_string(&mut self, field: &str) -> Result<String, Error> {
+        self.string(field)?.ok_or_else(|| required(field))
+    }
+
+    /// An id: a string, or a non-negative integer written as one.
+    ///
+    /// # Errors
+    /// When it is missing, or neither.
+    pub fn required_id(&mut self, field: &str) -> Result<String, Error> {
+        match self.take(field) {
+            None => Err(required(field)),
+            Some(Loose::String(s)) => Ok(s),
+            Some(Loose::Number(n)) => {
+                exact_u64(n).map(|n| n.to_string()).ok_or_else(|| Error::validation(field, format!("`{field}` must be a string")))
+            }
+            Some(v) => Err(wrong_type(field, "a string", &v)),
+        }
+    }
+
+    /// `limit`: an integer (its range, 1..=100, is checked by `validate`).
+    ///
+    /// # Errors
+    /// When it is not an integer.
+    pub fn limit(&mut self) -> Result<Option<u32>, Error> {
+        const FIELD: &str = "limit";
+        match self.take(FIELD) {
+            None => Ok(None),
+            Some(Loose::Number(n)) => match exact_u64(n).and_then(|n| u32::try_from(n).ok()) {
+                Some(l) => Ok(Some(l)),
+                None => Err(Error::validation(
+                    FIELD,
+                    format!("`limit` must be an integer from 1 to 100, got {}", number_text(n)),
+                )),
+            },
+            Some(v) => Err(wrong_type(FIELD, "an integer from 1 to 100", &v)),
+        }
+    }
+
+    /// `website_id`: a non-negative integer, given as a number or a string of digits.
+    ///
+    /// # Errors
+    /// When it is neither.
+    pub fn website_id(&mut self) -> Result<Option<WebsiteId>, Error> {
+        const FIELD: &str = "website_id";
+        match self.take(FIELD) {
+            None => Ok(None),
+            Some(Loose::Number(n)) => exact_u64(n).map(|n| Some(WebsiteId(n))).ok_or_else(WebsiteId::error),
+            Some(Loose::String(s)) => s.parse::<WebsiteId>().map(Some),
+            Some(v) => Err(wrong_type(FIELD, "an integer or a string of digits", &v)),
+        }
+    }
+
+    /// An array of strings.
+    ///
+    /// # Errors
+    /// When it is missing, not an array, or holds something else than strings (`events[1]`).
+    pub fn required_strings(&mut self, field: &str) -> Result<Vec<String>, Error> {
+        let items = match self.take(field) {
+            None => return Err(required(field)),
+            Some(Loose::Array(items)) => items,
+            Some(v) => return Err(wrong_type(field, "an array of strings", &v)),
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Loose::String(s) => Ok(s),
+                other => Err(wrong_type(&format!("{field}[{i}]"), "a string", &other)),
+            })
+            .collect()
+    }
+
+    /// A non-negative integer (a byte count), when given.
+    ///
+    /// # Errors
+    /// When it is something else.
+    pub fn size(&mut self, field: &str) -> Result<Option<u64>, Error> {
+        match self.take(field) {
+            None => Ok(None),
+            Some(Loose::Number(n)) => exact_u64(n)
+                .map(Some)
+                .ok_or_else(|| Error::validation(field, format!("`{field}` must be a non-negative integer"))),
+            Some(v) => Err(wrong_type(field, "a number", &v)),
+        }
+    }
+
+    /// Refuses any option no reader took.
+    ///
+    /// # Errors
+    /// Naming the first such option.
+    pub fn finish(self) -> Result<(), Error> {
+        match self.map.into_iter().find(|(_, v)| *v != Loose::Null) {
+            None => Ok(()),
+            Some((k, _)) => {
+                let shown: String = k.chars().filter(|c| !c.is_control()).take(64).collect();
+                Err(Error::validation(shown.clone(), format!("unknown option `{shown}`")))
+            }
+        }
+    }
+}
+
+fn required(field: &str) -> Error {
+    Error::validation(field, format!("`{field}` is required"))
+}
+
+fn wrong_type(field: &str, want: &str, got: &Loose) -> Error {
+    match got {
+        Loose::Number(n) if !n.is_finite() => {
+            Error::validation(field, format!("`{field}` must be a finite number, got {}", number_text(*n)))
+        }
+        _ => Error::validation(field, format!("`{field}` must be {want}, got {}", got.type_name())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        // String(n) in node: 3 -> "3", 1.5 -> "1.5", -2 -> "-2", 0.25 -> "0.25", 100.125 -> "100.125"
+        for (n, text) in [(3.0, "3"), (1.5, "1.5"), (-2.0, "-2"), (0.25, "0.25"), (100.125, "100.125"), (0.0, "0")] {
+            assert_eq!(number_text(n), text);
+        }
+        assert_eq!(number_text(f64::NAN), "NaN");
+        assert_eq!(number_text(f64::INFINITY), "Infinity");
+        assert_eq!(number_text(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn exact_integers_only() {
+        assert_eq!(exact_u64(5.0), Some(5));
+        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, 1e300] {
+            assert_eq!(exact_u64(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `GET /tickets/` (from the vendor's own clients: see asyntai-api.md, last section)
+
+use serde::{Deserialize, Serialize};
+
+use super::{list_path, push_query, rules, ApiRequest, Extra, FromParams, Operation, Paged, Params, WebsiteId};
+use crate::error::Error;
+
+/// `tickets.list({ limit?, website_id?, since?, before? })`: support tickets, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListTicketsRequest {
+    /// 1..=100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Only this website's tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website_id: Option<WebsiteId>,
+    /// Only tickets created at or after this ISO 8601 date or date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Only tickets created before this ISO 8601 date or date-time (the paging cursor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+impl Operation for ListTicketsRequest {
+    type Response = TicketList;
+    const WIRE_FIELDS: &'static [&'static str] = &["limit", "website_id", "since", "before"];
+
+    fn validate(&self) -> Result<(), Error> {
+        rules::limit(self.limit)?;
+        rules::website_id(self.website_id)?;
+        rules::timestamp("since", self.since.as_deref())?;
+        rules::timestamp("before", self.before.as_deref())
+    }
+
+    fn build(&self) -> ApiRequest {
+        let mut path = list_path("tickets/", self.limit, self.website_id);
+        for (name, value) in [("since", &self.since), ("before", &self.before)] {
+            if let Some(v) = value {
+                push_query(&mut path, name, v);
+            }
+        }
+        ApiRequest::get(path)
+    }
+}
+
+impl FromParams for ListTicketsRequest {
+    fn from_params(mut p: Params) -> Result<Self, Error> {
+        let r = ListTicketsRequest {
+            limit: p.limit()?,
+            website_id: p.website_id()?,
+            since: p.string("since")?,
+            before: p.string("before")?,
+        };
+        p.finish()?;
+        Ok(r)
+    }
+}
+
+impl Paged for ListTicketsRequest {
+    type Item = Ticket;
+    const DEFAULT_LIMIT: u32 = 50;
+    const CURSOR: &'static str = "created_at";
+    fn limit(&self) -> Option<u32> {
+        self.limit
+    }
+    fn before_mut(&mut self) -> &mut Option<String> {
+        &mut self.before
+    }
+    fn items(page: &Self::Response) -> &[Ticket] {
+        &page.tickets
+    }
+    fn cursor(item: &Ticket) -> Option<&str> {
+        Some(item.created_at.as_str()).filter(|s| !s.is_empty())
+    }
+}
+
+/// A support ticket, opened when a visitor asks for a human.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ticket {
+    /// e.g. `TKT-00001`.
+    pub ticket_number: String,
+    /// The conversation it came from.
+    pub session_id: String,
+    /// `open`, `assigned`, `resolved`...
+    pub status: String,
+    /// `low`, `normal`, `high`...
+    pub priority: String,
+    /// Its subject.
+    pub subject: String,
+    /// The visitor's email address, if known.
+    pub visitor_email: Option<String>,
+    /// The page the visitor was on.
+    pub page_url: Option<String>,
+    /// The website (an integer here).
+    pub website_id: Option<u64>,
+    /// `widget`, `api`, `whatsapp`...
+    pub channel: String,
+    /// The agent it is assigned to.
+    pub assigned_to: Option<String>,
+    /// ISO 8601: what `since`/`before` compare.
+    pub created_at: String,
+    /// When it was first assigned.
+    pub first_assigned_at: Option<String>,
+    /// When a human first answered.
+    pub first_response_at: Option<String>,
+    /// When it was resolved.
+    pub resolved_at: Option<String>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The answer of `GET /tickets/`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TicketList {
+    /// `true`.
+    pub success: bool,
+    /// The page's tickets, newest first.
+    pub tickets: Vec<Ticket>,
+    /// Fields this crate does not know yet.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

@@ -1,0 +1,215 @@
+//! The Transport seam: everything the client needs from the outside world (send a request, wait,
+//! the time, randomness), so that the whole call path, retries and faults included, runs natively in
+//! `cargo test` against the in-process sandbox ([`mock`]) or a scripted transport on a virtual clock,
+//! and on wasm32 over `fetch` ([`fetch`]).
+
+use core::future::Future;
+
+use crate::api::{BodyView, Method, SpreadsheetFile};
+
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub mod fetch;
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub mod promise;
+
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(test)]
+pub mod scripted;
+
+/// One attempt of a request, as the transport sends it.
+#[derive(Debug)]
+pub struct HttpRequest<'a, F> {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: &'a str,
+    /// Every header, names in lower case (the API key's `authorization` among them).
+    pub headers: &'a [(String, String)],
+    /// `Some(i)` when `headers` is the client's standard set `i` (0: no body, 1: a JSON body, 2: a
+    /// multipart body) with nothing added for this call: a transport may reuse what it built for it.
+    pub standard_headers: Option<usize>,
+    /// Body.
+    pub body: HttpBody<'a, F>,
+    /// This attempt's timeout, in milliseconds, the body's download included.
+    pub timeout_ms: f64,
+}
+
+/// What a request carries.
+#[derive(Debug)]
+pub enum HttpBody<'a, F> {
+    /// Nothing.
+    Empty,
+    /// JSON text (`content-type: application/json` is among the headers).
+    Json(&'a str),
+    /// multipart/form-data (the transport writes the boundary and its `content-type`).
+    Multipart {
+        /// Text fields, first.
+        fields: &'a [(&'static str, String)],
+        /// The file part.
+        file: &'a F,
+        /// Its name.
+        filename: &'a str,
+        /// Its media type, when the file has none of its own.
+        content_type: &'static str,
+    },
+}
+
+/// Why an attempt got no answer.
+#[derive(Debug)]
+pub enum Failure<C> {
+    /// DNS, refused, reset, dropped, a fetch that threw: with what the transport said.
+    Network(C),
+    /// The attempt ran past its timeout.
+    Timeout,
+    /// The caller's signal aborted it.
+    Aborted,
+}
+
+/// An answer.
+pub trait Response {
+    /// HTTP status.
+    fn status(&self) -> u16;
+    /// One header (`name` in lower case).
+    fn header(&self, name: &str) -> Option<String>;
+    /// Every header, names in lower case.
+    fn headers(&self) -> Vec<(String, String)>;
+    /// The body, as text.
+    fn text(&self) -> String;
+}
+
+/// What the client needs from its environment.
+pub trait Transport {
+    /// An answer.
+    type Response: Response;
+    /// A spreadsheet's bytes as this transport holds them.
+    type File: SpreadsheetFile;
+    /// The caller's abort signal (JavaScript's `AbortSignal`); Rust callers cancel by dropping the future.
+    type Signal;
+    /// What a failed attempt carries (a JavaScript error, a message).
+    type Cause;
+
+    /// Sends one attempt and reads its whole body, within `req.timeout_ms`.
+    fn send(
+        &self,
+        req: HttpRequest<'_, Self::File>,
+        signal: Option<&Self::Signal>,
+    ) -> impl Future<Output = Result<Self::Response, Failure<Self::Cause>>>;
+
+    /// Waits `ms` milliseconds (less when `signal` aborts).
+    fn sleep(&self, ms: f64, signal: Option<&Self::Signal>) -> impl Future<Output = ()>;
+
+    /// Whether `signal` has aborted.
+    fn is_aborted(&self, signal: Option<&Self::Signal>) -> bool;
+
+    /// Milliseconds since the Unix epoch (for `Retry-After` dates).
+    fn now_ms(&self) -> f64;
+
+    /// A number in [0, 1) (the backoff's jitter).
+    fn random(&self) -> f64;
+
+    /// What a cause says, for [`crate::Error::Connection`]'s `cause`.
+    fn describe(cause: &Self::Cause) -> String;
+
+    /// The transport a client gets when none is given.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when this target has none.
+    fn default_transport() -> Result<Self, crate::Error>
+    where
+        Self: Sized,
+    {
+        Err(crate::Error::config(
+            "asyntai-edge has no HTTP transport on this target: give one with ClientBuilder::transport \
+             (the fetch transport is wasm32's)",
+        ))
+    }
+}
+
+/// How the body of a 2xx answer becomes the caller's value.
+pub trait Decode<R> {
+    /// The value.
+    type Output;
+    /// The value of a 2xx answer whose body is the JSON object the API promises and does not say
+    /// `success: false`; `Ok(None)` when it is anything else (the client then classifies it).
+    ///
+    /// # Errors
+    /// A message when the body is such an object but cannot be read as the value (a Rust type).
+    fn decode(resp: &R) -> Result<Option<Self::Output>, String>;
+    /// What a (redacted) body is, for the classifier.
+    fn view(text: &str) -> BodyView;
+}
+
+/// Rust callers' decoder: serde_json into a response struct.
+#[derive(Debug)]
+pub struct Typed<T>(core::marker::PhantomData<T>);
+
+impl<R: Response, T: serde::de::DeserializeOwned> Decode<R> for Typed<T> {
+    type Output = T;
+    fn decode(resp: &R) -> Result<Option<T>, String> {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&resp.text()) else { return Ok(None) };
+        if !BodyView::of_json(Some(&value)).is_success() {
+            return Ok(None);
+        }
+        T::deserialize(value).map(Some).map_err(|e| {
+            format!("the API answered {} with a body this client cannot read: {e}", resp.status())
+        })
+    }
+    fn view(text: &str) -> BodyView {
+        BodyView::of_json(serde_json::from_str::<serde_json::Value>(text).ok().as_ref())
+    }
+}
+
+/// The transport of a client built without one on a target that has none (natively): every build
+/// fails with [`crate::Error::Config`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTransport;
+
+/// An answer [`NoTransport`] never gives.
+#[derive(Debug, Clone, Copy)]
+pub struct NoResponse;
+
+impl Response for NoResponse {
+    fn status(&self) -> u16 {
+        0
+    }
+    fn header(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn headers(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    fn text(&self) -> String {
+        String::new()
+    }
+}
+
+impl Transport for NoTransport {
+    type Response = NoResponse;
+    type File = Vec<u8>;
+    type Signal = ();
+    type Cause = ();
+    async fn send(&self, _: HttpRequest<'_, Vec<u8>>, _: Option<&()>) -> Result<NoResponse, Failure<()>> {
+        Err(Failure::Network(()))
+    }
+    async fn sleep(&self, _: f64, _: Option<&()>) {}
+    fn is_aborted(&self, _: Option<&()>) -> bool {
+        false
+    }
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random(&self) -> f64 {
+        0.0
+    }
+    fn describe(_: &()) -> String {
+        "no transport".into()
+    }
+}
+
+/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32, none elsewhere.
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
+pub type DefaultTransport = fetch::FetchTransport;
+/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32, none elsewhere.
+#[cfg(not(all(target_arch = "wasm32", feature = "client")))]
+pub type DefaultTransport = NoTransport;

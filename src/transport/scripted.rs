@@ -1,0 +1,1 @@
+//! A scripted transport on a virtual clock (tests only).
