@@ -88,6 +88,7 @@ impl Redactor {
                 a.message = r(a.message);
                 a.error = a.error.map(r);
                 a.body = r(a.body);
+                a.redact_json_strings(|s| self.redact(s));
                 a.headers = a.headers.into_iter().map(|(k, v)| (r(k), r(v))).collect();
                 Error::Api(a)
             }

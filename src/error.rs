@@ -2,6 +2,7 @@
 //! (`src/wasm/errors.rs`, over the classes of `pkg-template/lib/errors.js`).
 
 use core::fmt;
+use std::borrow::Cow;
 
 /// Which error class an API failure maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,43 @@ impl ApiError {
     /// A header of the answer (`name` in lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Redacts the strings (and keys) of the body as JSON decodes them: a secret JSON-escaped in the
+    /// text (`\u0073k_...`), which no search of the text finds, would come back from [`ApiError::json`].
+    /// When any changes, the body becomes the redacted JSON.
+    pub(crate) fn redact_json_strings(&mut self, redact: impl Fn(&str) -> Cow<'_, str>) {
+        fn walk(v: &mut serde_json::Value, redact: &dyn Fn(&str) -> Cow<'_, str>) -> bool {
+            let fix = |s: &mut String| match redact(s) {
+                Cow::Owned(o) => {
+                    *s = o;
+                    true
+                }
+                Cow::Borrowed(_) => false,
+            };
+            match v {
+                serde_json::Value::String(s) => fix(s),
+                serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, i| walk(i, redact) | c),
+                serde_json::Value::Object(map) => {
+                    let mut changed = false;
+                    for (mut k, mut item) in core::mem::take(map) {
+                        changed |= fix(&mut k) | walk(&mut item, redact);
+                        map.insert(k, item);
+                    }
+                    changed
+                }
+                _ => false,
+            }
+        }
+        // Without a backslash, the decoded strings are pieces of the text, already redacted.
+        if !self.body.contains('\\') {
+            return;
+        }
+        if let Some(mut value) = self.json() {
+            if walk(&mut value, &redact) {
+                self.body = value.to_string();
+            }
+        }
     }
 }
 
