@@ -39,9 +39,16 @@ const REDACTED: &str = "[redacted]";
 
 /// The API key in every spelling a text may hold it in (JSON escapes `/` as `\/` in some writers,
 /// `"` and `\` always): derived once, redacted from every string an error carries.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Redactor {
     spellings: Vec<String>,
+}
+
+impl core::fmt::Debug for Redactor {
+    // Never prints the key it redacts.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Redactor").field("spellings", &self.spellings.len()).finish()
+    }
 }
 
 impl Redactor {
@@ -224,7 +231,6 @@ impl<T> core::fmt::Debug for Client<T> {
 }
 
 /// Builds a [`Client`].
-#[derive(Debug)]
 pub struct ClientBuilder<T = DefaultTransport> {
     api_key: String,
     base_url: Option<String>,
@@ -232,6 +238,18 @@ pub struct ClientBuilder<T = DefaultTransport> {
     max_retries: u32,
     default_headers: Vec<(String, Option<String>)>,
     transport: Option<T>,
+}
+
+impl<T> core::fmt::Debug for ClientBuilder<T> {
+    // Never prints the key (as `Client`'s Debug).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("api_key", &REDACTED)
+            .finish()
+    }
 }
 
 impl Client<DefaultTransport> {
