@@ -529,12 +529,17 @@ impl<T: Transport> Client<T> {
 
     /// Validates, sends and decodes one operation: the Rust API's call.
     async fn call<O: Operation>(&self, op: &O) -> Result<O::Response, Error> {
+        let req = self.prepare_with_options(op)?;
+        let settings = self.rust_settings()?;
+        self.execute::<Typed<O::Response>>(&req, None, &settings).await.map_err(|e| self.rust_error(e))
+    }
+
+    /// [`Client::prepare`] with this client's per-call `query` and `body`.
+    fn prepare_with_options<O: Operation>(&self, op: &O) -> Result<ApiRequest, Error> {
         let o = &*self.options;
         let body = serde_json::to_string(&o.body).unwrap_or_default();
         let keys: Vec<String> = o.body.keys().cloned().collect();
-        let req = self.prepare(op, &o.query, (!o.body.is_empty()).then_some((keys.as_slice(), body.as_str())))?;
-        let settings = self.rust_settings()?;
-        self.execute::<Typed<O::Response>>(&req, None, &settings).await.map_err(|e| self.rust_error(e))
+        self.prepare(op, &o.query, (!o.body.is_empty()).then_some((keys.as_slice(), body.as_str())))
     }
 
     fn rust_settings(&self) -> Result<CallSettings<T::Signal>, Error> {
@@ -548,7 +553,7 @@ impl<T: Transport> Client<T> {
 
     /// The spreadsheet upload (its file travels beside the request).
     async fn upload(&self, req: UploadSpreadsheetRequest<T::File>) -> Result<api::UploadSpreadsheetResponse, Error> {
-        let api_req = self.prepare(&req, &self.options.query, None)?;
+        let api_req = self.prepare_with_options(&req)?;
         let settings = self.rust_settings()?;
         let part = FilePart { file: &req.file, filename: req.part_name(), content_type: req.part_type() };
         self.execute::<Typed<api::UploadSpreadsheetResponse>>(&api_req, Some(part), &settings).await.map_err(|e| self.rust_error(e))
