@@ -21,7 +21,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::api::{
-    self, classify, ApiRequest, Body, Operation, Paged, Pager, UploadSpreadsheetRequest,
+    self, classify, ApiRequest, Body, Operation, Paged, Pager, Request, UploadSpreadsheetRequest,
 };
 use crate::error::Error;
 use crate::retry::{self, Decision, Outcome};
@@ -95,7 +95,6 @@ impl Redactor {
                 a.message = r(a.message);
                 a.error = a.error.map(r);
                 a.body = r(a.body);
-                a.redact_json_strings(|s| self.redact(s));
                 a.headers = a.headers.into_iter().map(|(k, v)| (r(k), r(v))).collect();
                 Error::Api(a)
             }
@@ -399,15 +398,16 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// [`Error::Validation`], the key redacted; nothing is sent.
-    pub fn prepare<O: Operation>(&self, op: &O, query: &[(String, String)], body: Option<(&[String], &str)>) -> Result<ApiRequest, Error> {
+    pub fn prepare(&self, op: &dyn Request, query: &[(String, String)], body: Option<(&[String], &str)>) -> Result<ApiRequest, Error> {
         self.try_prepare(op, query, body).map_err(|e| self.inner.redactor.scrub(e))
     }
 
-    fn try_prepare<O: Operation>(&self, op: &O, query: &[(String, String)], body: Option<(&[String], &str)>) -> Result<ApiRequest, Error> {
+    fn try_prepare(&self, op: &dyn Request, query: &[(String, String)], body: Option<(&[String], &str)>) -> Result<ApiRequest, Error> {
         op.validate()?;
         let mut req = op.build();
+        let wire_fields = op.wire_fields();
         for (k, v) in query {
-            if O::WIRE_FIELDS.contains(&k.as_str()) {
+            if wire_fields.contains(&k.as_str()) {
                 return Err(Error::validation(format!("query.{k}"), format!("`query.{k}` is a documented parameter: pass it as `{k}`")));
             }
             if k.is_empty() || k.chars().chain(v.chars()).any(char::is_control) {
@@ -416,7 +416,7 @@ impl<T: Transport> Client<T> {
         }
         req.push_query(query);
         if let Some((keys, text)) = body {
-            if let Some(k) = keys.iter().find(|k| O::WIRE_FIELDS.contains(&k.as_str())) {
+            if let Some(k) = keys.iter().find(|k| wire_fields.contains(&k.as_str())) {
                 return Err(Error::validation(format!("body.{k}"), format!("`body.{k}` is a documented parameter: pass it as `{k}`")));
             }
             req.merge_body(text)?;
@@ -547,8 +547,18 @@ impl<T: Transport> Client<T> {
         Ok(self.settings(o.timeout.map(|d| d.as_secs_f64() * 1000.0), o.max_retries, o.headers.clone(), None))
     }
 
+    /// The Rust caller's error: its body's JSON-decoded strings redacted too (a key the server echoed
+    /// as `\u0073k_...` is not in the text; JavaScript callers' bodies are scrubbed once parsed, in
+    /// `src/wasm/errors.rs`, so this serde_json pass stays out of the npm package's wasm).
     fn rust_error(&self, e: CallError<T::Cause>) -> Error {
-        e.error
+        match e.error {
+            Error::Api(mut a) => {
+                let r = &self.inner.redactor;
+                a.redact_json_strings(|s| r.redact(s));
+                Error::Api(a)
+            }
+            other => other,
+        }
     }
 
     /// The spreadsheet upload (its file travels beside the request).
@@ -798,8 +808,8 @@ pub struct Pages<'a, T, R> {
 }
 
 impl<'a, T: Transport, R: Paged> Pages<'a, T, R> {
-    fn new(client: &'a Client<T>, mut req: R) -> Self {
-        let pager = Pager::new(req.limit().unwrap_or(R::DEFAULT_LIMIT), req.before_mut().as_deref());
+    fn new(client: &'a Client<T>, req: R) -> Self {
+        let pager = Pager::new(req.limit().unwrap_or(R::DEFAULT_LIMIT), Paged::before(&req));
         Pages { client, next: Some(req), pager }
     }
 

@@ -1,9 +1,9 @@
-// The main entry: the client, the webhook verifier and every error class.
+// The main entry: the client (a class of the wasm module), the webhook verifier and every error class.
+import { Asyntai } from '../wasm/core/asyntai_edge_bg.js';
 import * as core from '../wasm/core/asyntai_edge_bg.js';
-import { createAsyntai } from './client.js';
 import { createWebhook } from './webhook.js';
 
 export * from './errors.js';
-export const Asyntai = createAsyntai(core);
+export { Asyntai };
 export const Webhook = createWebhook(core);
 export default Asyntai;

@@ -65,9 +65,13 @@ impl FromParams for ListLeadsRequest {
 impl Paged for ListLeadsRequest {
     type Item = Lead;
     const DEFAULT_LIMIT: u32 = 50;
+    const ITEMS: &'static str = "leads";
     const CURSOR: &'static str = "started_at";
     fn limit(&self) -> Option<u32> {
         self.limit
+    }
+    fn before(&self) -> Option<&str> {
+        self.before.as_deref()
     }
     fn before_mut(&mut self) -> &mut Option<String> {
         &mut self.before

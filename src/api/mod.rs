@@ -164,6 +164,32 @@ pub trait Operation {
     fn build(&self) -> ApiRequest;
 }
 
+/// An [`Operation`] seen through a trait object: what building a request needs (one copy of the
+/// code that prepares a request, whatever the operation; it matters in the npm package's wasm).
+pub trait Request {
+    /// [`Operation::validate`].
+    ///
+    /// # Errors
+    /// As there.
+    fn validate(&self) -> Result<(), Error>;
+    /// [`Operation::build`].
+    fn build(&self) -> ApiRequest;
+    /// [`Operation::WIRE_FIELDS`].
+    fn wire_fields(&self) -> &'static [&'static str];
+}
+
+impl<O: Operation> Request for O {
+    fn validate(&self) -> Result<(), Error> {
+        Operation::validate(self)
+    }
+    fn build(&self) -> ApiRequest {
+        Operation::build(self)
+    }
+    fn wire_fields(&self) -> &'static [&'static str] {
+        O::WIRE_FIELDS
+    }
+}
+
 /// Reading a request struct from an untyped options object (JavaScript's), each field's type checked.
 pub trait FromParams: Sized {
     /// Takes this operation's fields out of `p` (and refuses any other: [`Params::finish`]).
@@ -181,16 +207,57 @@ pub trait Paged: Operation + Clone {
     type Item;
     /// The page size when `limit` is not given (the API's default).
     const DEFAULT_LIMIT: u32;
+    /// The answer's field holding the page's items (`sessions`, `leads`, `tickets`).
+    const ITEMS: &'static str;
     /// The item field pages are cut by.
     const CURSOR: &'static str;
     /// `limit`, when given.
     fn limit(&self) -> Option<u32>;
     /// The `before` cursor.
+    fn before(&self) -> Option<&str>;
+    /// The `before` cursor, to set.
     fn before_mut(&mut self) -> &mut Option<String>;
     /// A page's items.
     fn items(page: &Self::Response) -> &[Self::Item];
     /// An item's cursor value (ISO 8601).
     fn cursor(item: &Self::Item) -> Option<&str>;
+}
+
+/// A [`Paged`] list seen through a trait object.
+pub trait PagedRequest: Request {
+    /// The page size the short-page rule compares with.
+    fn page_size(&self) -> u32;
+    /// The `before` cursor.
+    fn before(&self) -> Option<&str>;
+    /// Sets the `before` cursor.
+    fn set_before(&mut self, before: String);
+    /// [`Paged::ITEMS`].
+    fn items_key(&self) -> &'static str;
+    /// [`Paged::CURSOR`].
+    fn cursor_key(&self) -> &'static str;
+    /// As a [`Request`].
+    fn as_request(&self) -> &dyn Request;
+}
+
+impl<O: Paged> PagedRequest for O {
+    fn page_size(&self) -> u32 {
+        self.limit().unwrap_or(O::DEFAULT_LIMIT)
+    }
+    fn before(&self) -> Option<&str> {
+        Paged::before(self)
+    }
+    fn set_before(&mut self, before: String) {
+        *self.before_mut() = Some(before);
+    }
+    fn items_key(&self) -> &'static str {
+        O::ITEMS
+    }
+    fn cursor_key(&self) -> &'static str {
+        O::CURSOR
+    }
+    fn as_request(&self) -> &dyn Request {
+        self
+    }
 }
 
 /// Where paging stands: the pure part of walking a [`Paged`] list, shared by the Rust [`Pages`] and the

@@ -221,12 +221,16 @@ pub fn parse_http_url(url: &str) -> Option<(bool, &str)> {
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if hostport.starts_with('[') {
-        hostport.split_inclusive(']').next().unwrap_or("")
+    let host = if let Some(inner) = hostport.strip_prefix('[') {
+        // an IP literal: closed, and not empty
+        match inner.find(']') {
+            Some(end) if end > 0 => &hostport[..end + 2],
+            _ => return None,
+        }
     } else {
         hostport.split(':').next().unwrap_or("")
     };
-    if host.is_empty() || host == "[" {
+    if host.is_empty() {
         return None;
     }
     Some((https, host))
@@ -238,7 +242,9 @@ pub fn is_loopback(host: &str) -> bool {
     h == "localhost"
         || h.ends_with(".localhost")
         || h == "[::1]"
-        || (h.starts_with("127.") && h.split('.').count() == 4 && h.split('.').all(|p| p.parse::<u8>().is_ok()))
+        || (h.starts_with("127.")
+            && h.split('.').count() == 4
+            && h.split('.').all(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u8>().is_ok()))
 }
 
 #[cfg(test)]

@@ -65,9 +65,13 @@ impl FromParams for ListSessionsRequest {
 impl Paged for ListSessionsRequest {
     type Item = Session;
     const DEFAULT_LIMIT: u32 = 20;
+    const ITEMS: &'static str = "sessions";
     const CURSOR: &'static str = "started_at";
     fn limit(&self) -> Option<u32> {
         self.limit
+    }
+    fn before(&self) -> Option<&str> {
+        self.before.as_deref()
     }
     fn before_mut(&mut self) -> &mut Option<String> {
         &mut self.before

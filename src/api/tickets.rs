@@ -60,9 +60,13 @@ impl FromParams for ListTicketsRequest {
 impl Paged for ListTicketsRequest {
     type Item = Ticket;
     const DEFAULT_LIMIT: u32 = 50;
+    const ITEMS: &'static str = "tickets";
     const CURSOR: &'static str = "created_at";
     fn limit(&self) -> Option<u32> {
         self.limit
+    }
+    fn before(&self) -> Option<&str> {
+        self.before.as_deref()
     }
     fn before_mut(&mut self) -> &mut Option<String> {
         &mut self.before

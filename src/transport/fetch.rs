@@ -1,0 +1,469 @@
+//! The fetch transport (wasm32): the `fetch` a client was given, or the global one, called with a
+//! plain init object; a per-attempt timeout (an `AbortController` whose own `abort`, bound, is the
+//! timer's callback: no Rust closure per call); the caller's `AbortSignal` (one listener per signal,
+//! however many calls share it); the body read within the timeout.
+//!
+//! What a custom `fetch` hands back is touched only through catching calls: a `fetch` that throws, a
+//! "Response" without `text()`, a getter that throws all become a connection error, never an
+//! exception through wasm.
+
+use std::cell::OnceCell;
+
+use js_sys::{Array, Function, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, Blob, BlobPropertyBag, FormData};
+
+use super::promise::{bind, bind_to, Await};
+use super::{Decode, Failure, HttpBody, HttpRequest, Response, Transport};
+use crate::api::{BodyView, SpreadsheetFile};
+use crate::error::Error;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+    /// `JSON.parse` of a JavaScript string, never copied into wasm.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub(crate) fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = fetch, thread_local_v2)]
+    static GLOBAL_FETCH: JsValue;
+
+    /// An init object for `fetch`: plain, its fields set only when there is something to set
+    /// (workerd refuses fields it does not implement, e.g. `mode`).
+    type FetchInit;
+    #[wasm_bindgen(method, setter = method)]
+    fn set_method(this: &FetchInit, v: &str);
+    #[wasm_bindgen(method, setter = headers)]
+    fn set_headers(this: &FetchInit, v: &JsValue);
+    #[wasm_bindgen(method, setter = body)]
+    fn set_body(this: &FetchInit, v: &JsValue);
+    #[wasm_bindgen(method, setter = signal)]
+    fn set_signal(this: &FetchInit, v: &web_sys::AbortSignal);
+
+    /// Whatever a `fetch` resolved to.
+    #[derive(Debug, Clone)]
+    type AnyResponse;
+    #[wasm_bindgen(method, getter, catch)]
+    fn status(this: &AnyResponse) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn text(this: &AnyResponse) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn headers(this: &AnyResponse) -> Result<AnyHeaders, JsValue>;
+
+    /// A `Headers` (or what a custom fetch put there).
+    type AnyHeaders;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &AnyHeaders, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = forEach)]
+    fn for_each(this: &AnyHeaders, f: &mut dyn FnMut(JsValue, JsValue)) -> Result<(), JsValue>;
+
+    /// A parsed body.
+    type Parsed;
+    #[wasm_bindgen(method, getter)]
+    fn success(this: &Parsed) -> JsValue;
+
+    /// An `AbortSignal`, or an object that behaves like one.
+    pub(crate) type SignalLike;
+    #[wasm_bindgen(method, getter, catch)]
+    fn aborted(this: &SignalLike) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = addEventListener)]
+    fn add_event_listener(this: &SignalLike, kind: &str, f: &Function, options: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = removeEventListener)]
+    fn remove_event_listener(this: &SignalLike, kind: &str, f: &Function) -> Result<(), JsValue>;
+
+    /// `WeakMap` and `Set`, as the signal watch uses them.
+    type Watch;
+    #[wasm_bindgen(constructor, js_class = WeakMap)]
+    fn new_weak_map() -> Watch;
+    #[wasm_bindgen(method, js_class = WeakMap, js_name = get)]
+    fn get_entry(this: &Watch, key: &JsValue) -> JsValue;
+    #[wasm_bindgen(method, js_class = WeakMap, js_name = set)]
+    fn set_entry(this: &Watch, key: &JsValue, value: &JsValue);
+    #[wasm_bindgen(method, js_class = WeakMap, js_name = delete)]
+    fn delete_entry(this: &Watch, key: &JsValue);
+    type FnSet;
+    #[wasm_bindgen(constructor, js_class = Set)]
+    fn new_set() -> FnSet;
+    #[wasm_bindgen(method, js_class = Set)]
+    fn add(this: &FnSet, f: &Function);
+    #[wasm_bindgen(method, js_class = Set, js_name = delete)]
+    fn remove(this: &FnSet, f: &Function);
+    #[wasm_bindgen(method, getter, js_class = Set)]
+    fn size(this: &FnSet) -> u32;
+    #[wasm_bindgen(method, js_class = Set, js_name = forEach)]
+    fn each(this: &FnSet, f: &mut dyn FnMut(Function));
+}
+
+/// Interned strings and functions, made once per thread.
+struct Statics {
+    abort: Function,
+    watch: Watch,
+    listener: Function,
+    once: JsValue,
+}
+
+thread_local! {
+    static STATICS: OnceCell<Statics> = const { OnceCell::new() };
+}
+
+fn with_statics<R>(f: impl FnOnce(&Statics) -> R) -> Option<R> {
+    STATICS.with(|cell| {
+        if cell.get().is_none() {
+            let controller: JsValue = AbortController::new().ok()?.into();
+            let abort = js_sys::Reflect::get(&controller, &"abort".into()).ok()?.dyn_into::<Function>().ok()?;
+            let listener = Closure::<dyn Fn(JsValue)>::new(on_caller_abort).into_js_value().unchecked_into();
+            let once = Object::new();
+            js_sys::Reflect::set(&once, &"once".into(), &JsValue::TRUE).ok()?;
+            let _ = cell.set(Statics { abort, watch: Watch::new_weak_map(), listener, once: once.into() });
+        }
+        cell.get().map(f)
+    })
+}
+
+/// The one listener of every caller's signal: fires the aborts of every call waiting on it.
+fn on_caller_abort(signal: JsValue) {
+    let Some(entry) = with_statics(|s| {
+        let entry = s.watch.get_entry(&signal);
+        s.watch.delete_entry(&signal);
+        entry
+    }) else {
+        return;
+    };
+    if entry.is_undefined() {
+        return;
+    }
+    let set: FnSet = entry.unchecked_ref::<Array>().get(0).unchecked_into();
+    // Fired after the loop: an abort may unwatch (and so change the set) as it runs.
+    let mut fns = Vec::new();
+    set.each(&mut |f: Function| fns.push(f));
+    for f in fns {
+        let _ = f.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// Calls `f` when `signal` aborts, with one listener per signal (an entry `[set of fns, listener
+/// bound to the signal]` in a WeakMap).
+fn watch(signal: &JsValue, f: &Function) {
+    with_statics(|s| {
+        let entry = s.watch.get_entry(signal);
+        let set = if entry.is_undefined() {
+            let set = FnSet::new_set();
+            let bound = bind(&s.listener, signal);
+            let pair = Array::of2(&set, &bound);
+            let like: &SignalLike = signal.unchecked_ref();
+            if like.add_event_listener("abort", &bound, &s.once).is_err() {
+                return;
+            }
+            s.watch.set_entry(signal, &pair);
+            set
+        } else {
+            entry.unchecked_ref::<Array>().get(0).unchecked_into()
+        };
+        set.add(f);
+    });
+}
+
+fn unwatch(signal: &JsValue, f: &Function) {
+    with_statics(|s| {
+        let entry = s.watch.get_entry(signal);
+        if entry.is_undefined() {
+            return;
+        }
+        let pair: &Array = entry.unchecked_ref();
+        let set: FnSet = pair.get(0).unchecked_into();
+        set.remove(f);
+        if set.size() == 0 {
+            s.watch.delete_entry(signal);
+            let like: &SignalLike = signal.unchecked_ref();
+            let _ = like.remove_event_listener("abort", &pair.get(1).unchecked_into());
+        }
+    });
+}
+
+/// Whether a caller's signal has aborted.
+pub(crate) fn signal_aborted(signal: Option<&JsValue>) -> bool {
+    signal.is_some_and(|s| s.unchecked_ref::<SignalLike>().aborted().is_ok_and(|a| a.is_truthy()))
+}
+
+/// One attempt's timeout and its link to the caller's signal; dropped: the timer cleared, the link
+/// removed, and the request aborted if it was still running (a Rust caller dropped its future).
+struct Attempt<'a> {
+    controller: AbortController,
+    abort: Function,
+    timer: JsValue,
+    signal: Option<&'a JsValue>,
+    finished: bool,
+}
+
+impl<'a> Attempt<'a> {
+    fn arm(timeout_ms: f64, signal: Option<&'a JsValue>) -> Result<Self, JsValue> {
+        let controller = AbortController::new()?;
+        let abort = with_statics(|s| bind_to(&s.abort, &controller)).ok_or_else(|| JsValue::from_str("no AbortController"))?;
+        // setTimeout takes at most 2^31-1 ms; a longer delay would fire at once.
+        let timer = set_timeout(&abort, timeout_ms.min(2_147_483_647.0));
+        if let Some(s) = signal {
+            watch(s, &abort);
+        }
+        Ok(Attempt { controller, abort, timer, signal, finished: false })
+    }
+
+    /// Why the attempt failed: the caller aborted, the timer did, or something else (`cause`).
+    fn failure(&self, cause: JsValue) -> Failure<JsValue> {
+        if signal_aborted(self.signal) {
+            Failure::Aborted
+        } else if self.controller.signal().aborted() {
+            Failure::Timeout
+        } else {
+            Failure::Network(cause)
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some(s) = self.signal {
+            unwatch(s, &self.abort);
+        }
+        if !self.finished {
+            self.controller.abort();
+        }
+    }
+}
+
+/// A spreadsheet as the fetch transport holds it: a `Blob`, its size, and whether it is an .xlsx.
+#[derive(Debug, Clone)]
+pub struct JsFile {
+    /// The bytes.
+    pub blob: Blob,
+    /// `blob.size`.
+    pub size: f64,
+    /// Typed as an .xlsx, or starting like a zip archive.
+    pub xlsx: bool,
+    /// The name a `File` carries.
+    pub name: Option<String>,
+}
+
+impl JsFile {
+    /// From bytes (a Rust caller's file).
+    ///
+    /// # Errors
+    /// When no `Blob` can be made here.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, JsValue> {
+        let view = js_sys::Uint8Array::from(bytes);
+        let blob = Blob::new_with_u8_array_sequence(&Array::of1(&view))?;
+        Ok(JsFile { blob, size: bytes.len() as f64, xlsx: bytes.starts_with(b"PK\x03\x04"), name: None })
+    }
+}
+
+impl SpreadsheetFile for JsFile {
+    fn byte_len(&self) -> u64 {
+        self.size as u64
+    }
+    fn looks_like_xlsx(&self) -> bool {
+        self.xlsx
+    }
+}
+
+/// The `fetch` transport.
+#[derive(Debug, Clone)]
+pub struct FetchTransport {
+    fetch: Function,
+    headers: [OnceCell<Object>; 3],
+}
+
+impl FetchTransport {
+    /// Over the global `fetch`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when there is none.
+    pub fn global() -> Result<Self, Error> {
+        GLOBAL_FETCH
+            .with(|f| f.clone().dyn_into::<Function>())
+            .map(Self::with_fetch)
+            .map_err(|_| Error::config("No `fetch` here: pass one with the `fetch` option."))
+    }
+
+    /// Over this `fetch` (called without a `this` binding).
+    pub fn with_fetch(fetch: Function) -> Self {
+        FetchTransport { fetch, headers: Default::default() }
+    }
+
+    fn headers_object(&self, req: &HttpRequest<'_, JsFile>) -> JsValue {
+        let build = || {
+            let o = Object::new();
+            for (k, v) in req.headers {
+                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+            }
+            o
+        };
+        match req.standard_headers.and_then(|i| self.headers.get(i)) {
+            // A copy of the set built once: a fetch that changes the object changes no later call.
+            Some(cell) => Object::assign(&Object::new(), cell.get_or_init(build)).into(),
+            None => build().into(),
+        }
+    }
+}
+
+fn multipart(fields: &[(&'static str, String)], file: &JsFile, filename: &str, content_type: &str) -> Result<JsValue, JsValue> {
+    let form = FormData::new()?;
+    for (k, v) in fields {
+        form.append_with_str(k, v)?;
+    }
+    let blob = if file.blob.type_().is_empty() {
+        let bag = BlobPropertyBag::new();
+        bag.set_type(content_type);
+        Blob::new_with_blob_sequence_and_options(&Array::of1(&file.blob), &bag)?
+    } else {
+        file.blob.clone()
+    };
+    form.append_with_blob_and_filename("file", &blob, filename)?;
+    Ok(form.into())
+}
+
+/// An answer of `fetch`, its body read.
+#[derive(Debug, Clone)]
+pub struct FetchAnswer {
+    status: u16,
+    response: AnyResponse,
+    /// The body, a JavaScript string.
+    pub text: JsValue,
+}
+
+impl FetchAnswer {
+    /// The `Response` (or what the fetch resolved to).
+    pub fn raw(&self) -> &JsValue {
+        &self.response
+    }
+}
+
+impl Response for FetchAnswer {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.response.headers().ok()?.get(name).ok()?.as_string()
+    }
+    fn headers(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Ok(h) = self.response.headers() {
+            let _ = h.for_each(&mut |value: JsValue, name: JsValue| {
+                if let (Some(n), Some(v)) = (name.as_string(), value.as_string()) {
+                    out.push((n.to_ascii_lowercase(), v));
+                }
+            });
+        }
+        out
+    }
+    fn text(&self) -> String {
+        self.text.as_string().unwrap_or_default()
+    }
+}
+
+impl Transport for FetchTransport {
+    type Response = FetchAnswer;
+    type File = JsFile;
+    type Signal = JsValue;
+    type Cause = JsValue;
+
+    async fn send(&self, req: HttpRequest<'_, JsFile>, signal: Option<&JsValue>) -> Result<FetchAnswer, Failure<JsValue>> {
+        let mut attempt = Attempt::arm(req.timeout_ms, signal).map_err(Failure::Network)?;
+        let init: FetchInit = Object::new().unchecked_into();
+        init.set_method(req.method.as_str());
+        init.set_headers(&self.headers_object(&req));
+        match req.body {
+            HttpBody::Empty => {}
+            HttpBody::Json(text) => init.set_body(&JsValue::from_str(text)),
+            HttpBody::Multipart { fields, file, filename, content_type } => {
+                init.set_body(&multipart(fields, file, filename, content_type).map_err(Failure::Network)?);
+            }
+        }
+        init.set_signal(&attempt.controller.signal());
+        let url = JsValue::from_str(req.url);
+        let sent = self.fetch.call2(&JsValue::UNDEFINED, &url, &init).map_err(|e| attempt.failure(e))?;
+        let response: AnyResponse =
+            Await::new(Promise::resolve(&sent)).await.map_err(|e| attempt.failure(e))?.unchecked_into();
+        let reading = response.text().map_err(|e| attempt.failure(e))?;
+        let text = Await::new(Promise::resolve(&reading)).await.map_err(|e| attempt.failure(e))?;
+        attempt.finished = true;
+        let status = response.status().ok().and_then(|s| s.as_f64()).filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
+        match status {
+            Some(status) if text.is_string() => Ok(FetchAnswer { status: status as u16, response, text }),
+            _ => Err(Failure::Network(
+                js_sys::TypeError::new("fetch resolved to something that is not a Response (no valid status or text)").into(),
+            )),
+        }
+    }
+
+    async fn sleep(&self, ms: f64, signal: Option<&JsValue>) {
+        let mut timer = JsValue::UNDEFINED;
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res: Function, _rej: Function| {
+            timer = set_timeout(&res, ms.min(2_147_483_647.0));
+            resolve = Some(res);
+        });
+        if let (Some(s), Some(r)) = (signal, &resolve) {
+            watch(s, r);
+        }
+        let _ = Await::new(promise).await;
+        clear_timeout(&timer);
+        if let (Some(s), Some(r)) = (signal, &resolve) {
+            unwatch(s, r);
+        }
+    }
+
+    fn is_aborted(&self, signal: Option<&JsValue>) -> bool {
+        signal_aborted(signal)
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn describe(cause: &JsValue) -> String {
+        js_sys::Reflect::get(cause, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .or_else(|| cause.as_string())
+            .unwrap_or_default()
+    }
+
+    fn default_transport() -> Result<Self, Error> {
+        Self::global()
+    }
+}
+
+/// JavaScript callers' decoder: the engine's own `JSON.parse` of the body, which never enters wasm;
+/// the value is handed back as it made it (fast, key order kept).
+#[derive(Debug)]
+pub struct JsJson;
+
+impl Decode<FetchAnswer> for JsJson {
+    type Output = JsValue;
+
+    fn decode(resp: &FetchAnswer) -> Result<Option<JsValue>, String> {
+        let Ok(value) = json_parse(&resp.text) else { return Ok(None) };
+        if !value.is_object() || Array::is_array(&value) || value.unchecked_ref::<Parsed>().success().as_bool() == Some(false) {
+            return Ok(None);
+        }
+        Ok(Some(value))
+    }
+
+    fn view(text: &str) -> BodyView {
+        let Ok(value) = json_parse(&JsValue::from_str(text)) else { return BodyView::NotJson };
+        if !value.is_object() || Array::is_array(&value) {
+            return BodyView::NotObject;
+        }
+        BodyView::Object {
+            success_false: value.unchecked_ref::<Parsed>().success().as_bool() == Some(false),
+            error: js_sys::Reflect::get(&value, &"error".into()).ok().and_then(|e| e.as_string()),
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Awaiting JavaScript promises from Rust futures, two ways.
+//!
+//! - Under any executor (a Rust caller's: workers-rs, Leptos, wasm-bindgen-futures), [`Await`] is a
+//!   [`JsFuture`].
+//! - Under [`drive`], which turns a future into the Promise a JavaScript caller gets, no executor runs
+//!   at all: each time the future waits on a promise, `drive` chains the next step onto that promise
+//!   (`promise.then(onSettled.bind(null, task))`) and returns the chained promise from the callback.
+//!   One pair of callbacks serves every call (made once, per thread), each call's task travels as a
+//!   bound slot number, and a step runs inside the promise reaction that settled it: no per-call Rust
+//!   closure, no `queueMicrotask`, no extra promise. This is what keeps a JavaScript call close to a
+//!   hand-written `fetch` (see `make bench`).
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+type Task = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+#[derive(Default)]
+struct Slot {
+    task: Option<Task>,
+    /// The promise the task waits on, left here by [`Await`] when it suspends.
+    pending: Option<Promise>,
+    /// How that promise settled, left here by the callback before the task is polled again.
+    settled: Option<Result<JsValue, JsValue>>,
+}
+
+#[derive(Default)]
+struct Slots {
+    slots: Vec<Slot>,
+    free: Vec<usize>,
+}
+
+thread_local! {
+    static SLOTS: RefCell<Slots> = RefCell::new(Slots::default());
+    /// The slot of the task being polled by [`drive`], if any.
+    static CURRENT: Cell<Option<usize>> = const { Cell::new(None) };
+    /// `(onFulfilled, onRejected)`, each called as `(slot, value)`.
+    static CALLBACKS: (Function, Function) = (callback(true), callback(false));
+}
+
+fn callback(fulfilled: bool) -> Function {
+    let f = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(move |slot: JsValue, value: JsValue| {
+        let slot = slot.as_f64().map_or(usize::MAX, |n| n as usize);
+        let settled = if fulfilled { Ok(value) } else { Err(value) };
+        let known = SLOTS.with(|s| match s.borrow_mut().slots.get_mut(slot) {
+            Some(entry) if entry.task.is_some() => {
+                entry.settled = Some(settled);
+                true
+            }
+            _ => false,
+        });
+        if !known {
+            return Err(JsValue::from_str("asyntai-edge: a promise settled for a task that is gone"));
+        }
+        match step(slot) {
+            Step::Done(result) => result,
+            Step::Wait(next) => Ok(next.into()),
+        }
+    });
+    f.into_js_value().unchecked_into()
+}
+
+enum Step {
+    Done(Result<JsValue, JsValue>),
+    Wait(Promise),
+}
+
+fn noop_waker() -> Waker {
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(|_| RawWaker::new(core::ptr::null(), &VTABLE), |_| {}, |_| {}, |_| {});
+    // SAFETY: every function of the vtable ignores its (null) data pointer.
+    unsafe { Waker::from_raw(RawWaker::new(core::ptr::null(), &VTABLE)) }
+}
+
+/// Polls the task in `slot` once; chains its next step onto the promise it now waits on.
+fn step(slot: usize) -> Step {
+    let task = SLOTS.with(|s| s.borrow_mut().slots.get_mut(slot).and_then(|e| e.task.take()));
+    let Some(mut task) = task else {
+        return Step::Done(Err(JsValue::from_str("asyntai-edge: no such task")));
+    };
+    let outer = CURRENT.with(|c| c.replace(Some(slot)));
+    let waker = noop_waker();
+    let polled = task.as_mut().poll(&mut Context::from_waker(&waker));
+    CURRENT.with(|c| c.set(outer));
+    match polled {
+        Poll::Ready(result) => {
+            release(slot);
+            Step::Done(result)
+        }
+        Poll::Pending => {
+            let pending = SLOTS.with(|s| {
+                let mut s = s.borrow_mut();
+                let entry = s.slots.get_mut(slot)?;
+                entry.task = Some(task);
+                entry.pending.take()
+            });
+            match pending {
+                Some(promise) => {
+                    let index = JsValue::from(slot as u32);
+                    CALLBACKS.with(|(ok, err)| {
+                        Step::Wait(then2(&promise, &bind(ok, &index), &bind(err, &index)))
+                    })
+                }
+                None => {
+                    release(slot);
+                    Step::Done(Err(JsValue::from_str("asyntai-edge: a task waited on something that is not a promise")))
+                }
+            }
+        }
+    }
+}
+
+fn release(slot: usize) {
+    SLOTS.with(|s| {
+        let mut s = s.borrow_mut();
+        if let Some(entry) = s.slots.get_mut(slot) {
+            *entry = Slot::default();
+            s.free.push(slot);
+        }
+    });
+}
+
+/// The Promise of `future`'s result, for a JavaScript caller, driven without an executor (see the
+/// module's docs). The future must wait only on [`Await`]s.
+pub fn drive<F: Future<Output = Result<JsValue, JsValue>> + 'static>(future: F) -> Promise {
+    let slot = SLOTS.with(|s| {
+        let mut s = s.borrow_mut();
+        let entry = Slot { task: Some(Box::pin(future)), pending: None, settled: None };
+        match s.free.pop() {
+            Some(i) => {
+                s.slots[i] = entry;
+                i
+            }
+            None => {
+                s.slots.push(entry);
+                s.slots.len() - 1
+            }
+        }
+    });
+    match step(slot) {
+        Step::Done(Ok(value)) => Promise::resolve(&value),
+        Step::Done(Err(error)) => Promise::reject(&error),
+        Step::Wait(promise) => promise,
+    }
+}
+
+/// A JavaScript promise as a Rust future: `Ok(value)` when it fulfils, `Err(reason)` when it rejects.
+#[derive(Debug)]
+pub struct Await {
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    Start(Promise),
+    Driven(usize),
+    Executor(JsFuture),
+    Done,
+}
+
+impl Await {
+    /// Awaits `promise`.
+    pub fn new(promise: Promise) -> Self {
+        Await { state: State::Start(promise) }
+    }
+}
+
+impl Future for Await {
+    type Output = Result<JsValue, JsValue>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            match &mut self.state {
+                State::Start(_) => {
+                    let State::Start(promise) = core::mem::replace(&mut self.state, State::Done) else { continue };
+                    match CURRENT.with(Cell::get) {
+                        Some(slot) => {
+                            SLOTS.with(|s| {
+                                if let Some(entry) = s.borrow_mut().slots.get_mut(slot) {
+                                    entry.pending = Some(promise);
+                                }
+                            });
+                            self.state = State::Driven(slot);
+                            return Poll::Pending;
+                        }
+                        None => self.state = State::Executor(JsFuture::from(promise)),
+                    }
+                }
+                State::Driven(slot) => {
+                    let slot = *slot;
+                    let settled = SLOTS.with(|s| s.borrow_mut().slots.get_mut(slot).and_then(|e| e.settled.take()));
+                    return match settled {
+                        Some(result) => {
+                            self.state = State::Done;
+                            Poll::Ready(result)
+                        }
+                        None => Poll::Pending,
+                    };
+                }
+                State::Executor(future) => {
+                    let polled = Pin::new(future).poll(cx);
+                    if polled.is_ready() {
+                        self.state = State::Done;
+                    }
+                    return polled;
+                }
+                State::Done => return Poll::Ready(Err(JsValue::from_str("asyntai-edge: promise awaited twice"))),
+            }
+        }
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A function, for `bind`.
+    pub(crate) type Callable;
+    /// `f.bind(thisArg, arg)`.
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_with(this: &Callable, this_arg: &JsValue, arg: &JsValue) -> Function;
+    /// `f.bind(thisArg)`.
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_this(this: &Callable, this_arg: &JsValue) -> Function;
+    /// `f.call(thisArg)`.
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn call_this(this: &Callable, this_arg: &JsValue) -> Result<JsValue, JsValue>;
+    /// A promise, for `then`.
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_with(this: &Thenable, ok: &Function, err: &Function) -> Promise;
+}
+
+/// `f.bind(null, arg)`.
+pub(crate) fn bind(f: &Function, arg: &JsValue) -> Function {
+    f.unchecked_ref::<Callable>().bind_with(&JsValue::NULL, arg)
+}
+
+/// `f.bind(this_arg)`.
+pub(crate) fn bind_to(f: &Function, this_arg: &JsValue) -> Function {
+    f.unchecked_ref::<Callable>().bind_this(this_arg)
+}
+
+/// `target[name]()`, whatever it throws caught.
+///
+/// # Errors
+/// What reading the method or calling it threw (a TypeError when it is not a function).
+pub(crate) fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    let f = js_sys::Reflect::get(target, &JsValue::from_str(name))?;
+    if !f.is_function() {
+        return Err(js_sys::TypeError::new("not a function").into());
+    }
+    f.unchecked_ref::<Callable>().call_this(target)
+}
+
+/// `promise.then(ok, err)`.
+fn then2(promise: &Promise, ok: &Function, err: &Function) -> Promise {
+    promise.unchecked_ref::<Thenable>().then_with(ok, err)
+}

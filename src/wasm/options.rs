@@ -1,0 +1,345 @@
+//! Reading JavaScript arguments: an options object into [`Params`] (each value typed the way
+//! `JSON.stringify` would have seen it: a `Date` is its ISO string; a BigInt, a function or a symbol is
+//! kept as what it is, for the error), per-call options, headers inits, the spreadsheet file.
+//!
+//! These values are read with js-sys rather than serde-wasm-bindgen: serde-wasm-bindgen reads a BigInt
+//! as the number it holds (so `website_id: 10n` would pass), a `Date` as an empty object, and a cyclic
+//! object until the stack overflows; here each is a clear `ValidationError`.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::errors::js_string;
+use crate::api::{Loose, Params};
+use crate::error::Error;
+use crate::transport::fetch::JsFile;
+
+/// Deeper than this, an options value is refused (a cycle ends here too).
+const MAX_DEPTH: u32 = 32;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Date)]
+    type JsDate;
+    #[wasm_bindgen(method, catch, js_name = toISOString)]
+    fn to_iso_string(this: &JsDate) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+    fn is_view(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
+    fn array_from(v: &JsValue) -> Result<Array, JsValue>;
+}
+
+fn get(target: &JsValue, key: &str) -> Result<JsValue, Error> {
+    Reflect::get(target, &JsValue::from_str(key)).map_err(|_| Error::validation(key, format!("reading `{key}` threw")))
+}
+
+/// A JavaScript value as a [`Loose`] one.
+pub fn loose(v: &JsValue, depth: u32) -> Loose {
+    if v.is_undefined() || v.is_null() {
+        return Loose::Null;
+    }
+    if let Some(b) = v.as_bool() {
+        return Loose::Bool(b);
+    }
+    if let Some(n) = v.as_f64() {
+        return Loose::Number(n);
+    }
+    if let Some(s) = v.as_string() {
+        return Loose::String(s);
+    }
+    if v.is_bigint() {
+        return Loose::Other("a BigInt");
+    }
+    if v.is_function() {
+        return Loose::Other("a function");
+    }
+    if v.is_symbol() {
+        return Loose::Other("a symbol");
+    }
+    if depth >= MAX_DEPTH {
+        return Loose::Other("nested too deeply (or cyclic)");
+    }
+    if Array::is_array(v) {
+        return Loose::Array(Array::from(v).iter().map(|item| loose(&item, depth + 1)).collect());
+    }
+    if v.is_instance_of::<js_sys::Date>() {
+        return match v.unchecked_ref::<JsDate>().to_iso_string().ok().and_then(|s| s.as_string()) {
+            Some(iso) => Loose::String(iso),
+            None => Loose::Other("an invalid Date"),
+        };
+    }
+    Loose::Object(entries(v, depth, &[]))
+}
+
+fn entries(v: &JsValue, depth: u32, skip: &[&str]) -> Vec<(String, Loose)> {
+    let mut out = Vec::new();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let Some(k) = key.as_string() else { continue };
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        let value = match Reflect::get(v, &key) {
+            Ok(value) => loose(&value, depth + 1),
+            Err(_) => Loose::Other("a getter that throws"),
+        };
+        out.push((k, value));
+    }
+    out
+}
+
+/// The options object of a call, `skip`'s keys left out (the spreadsheet's file).
+///
+/// # Errors
+/// When it is not an object.
+pub fn params(v: &JsValue, skip: &[&str]) -> Result<Params, Error> {
+    if v.is_object() && !Array::is_array(v) && !v.is_instance_of::<js_sys::Date>() {
+        return Params::new(Loose::Object(entries(v, 0, skip)));
+    }
+    Params::new(loose(v, 0))
+}
+
+/// A count option: a finite number at least `min`.
+fn count(v: &JsValue, name: &str, min: f64) -> Result<Option<f64>, String> {
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= min => Ok(Some(n)),
+        _ => Err(format!("`{name}` must be a {} number", if min > 0.0 { "positive" } else { "non-negative" })),
+    }
+}
+
+/// `maxRetries`: a non-negative integer.
+fn retries(v: &JsValue) -> Result<Option<u32>, String> {
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => Ok(Some(n.min(f64::from(u32::MAX)) as u32)),
+        _ => Err("`maxRetries` must be a non-negative integer".into()),
+    }
+}
+
+/// The client's own options.
+#[derive(Debug, Default)]
+pub struct ClientOptions {
+    /// `apiKey`.
+    pub api_key: JsValue,
+    /// `baseURL`.
+    pub base_url: Option<String>,
+    /// `timeout`.
+    pub timeout_ms: Option<f64>,
+    /// `maxRetries`.
+    pub max_retries: Option<u32>,
+    /// `fetch`.
+    pub fetch: Option<js_sys::Function>,
+    /// `defaultHeaders`.
+    pub default_headers: Vec<(String, Option<String>)>,
+    /// `dangerouslyAllowBrowser`.
+    pub allow_browser: bool,
+}
+
+/// `new Asyntai(options)`'s options. Errors are configuration errors (`AsyntaiError`) except for
+/// headers, which are `ValidationError`s as everywhere.
+///
+/// # Errors
+/// As said.
+pub fn client_options(v: &JsValue) -> Result<ClientOptions, Error> {
+    if v.is_undefined() {
+        return Ok(ClientOptions { api_key: JsValue::UNDEFINED, ..Default::default() });
+    }
+    if !v.is_object() {
+        return Err(Error::config("new Asyntai(options): options must be an object"));
+    }
+    let cfg = |e: Error| match e {
+        Error::Validation { message, .. } => Error::config(message),
+        other => other,
+    };
+    let base = get(v, "baseURL").map_err(cfg)?;
+    let base_url = if base.is_undefined() || base.is_null() {
+        None
+    } else {
+        Some(base.as_string().ok_or_else(|| Error::config("The `baseURL` option must be an absolute URL, e.g. \"https://asyntai.com/api/v1/\"."))?)
+    };
+    let fetch = get(v, "fetch").map_err(cfg)?;
+    let fetch = if fetch.is_undefined() || fetch.is_null() {
+        None
+    } else {
+        Some(fetch.dyn_into::<js_sys::Function>().map_err(|_| Error::config("No `fetch` here: pass one with the `fetch` option."))?)
+    };
+    let timeout = get(v, "timeout").map_err(cfg)?;
+    let max_retries = get(v, "maxRetries").map_err(cfg)?;
+    let headers = get(v, "defaultHeaders").map_err(cfg)?;
+    Ok(ClientOptions {
+        api_key: get(v, "apiKey").map_err(cfg)?,
+        base_url,
+        timeout_ms: count(&timeout, "timeout", 1.0).map_err(Error::config)?,
+        max_retries: retries(&max_retries).map_err(Error::config)?,
+        fetch,
+        default_headers: headers_init(&headers, "defaultHeaders")?,
+        allow_browser: get(v, "dangerouslyAllowBrowser").map_err(cfg)?.as_bool() == Some(true),
+    })
+}
+
+/// One call's options: `{ signal?, timeout?, maxRetries?, headers?, query?, body? }`.
+#[derive(Debug, Default, Clone)]
+pub struct CallOptions {
+    /// `signal`.
+    pub signal: Option<JsValue>,
+    /// `timeout`.
+    pub timeout_ms: Option<f64>,
+    /// `maxRetries`.
+    pub max_retries: Option<u32>,
+    /// `headers`.
+    pub headers: Vec<(String, Option<String>)>,
+    /// `query`.
+    pub query: Vec<(String, String)>,
+    /// `body`: its keys and its JSON text.
+    pub body: Option<(Vec<String>, String)>,
+}
+
+/// Reads one call's options.
+///
+/// # Errors
+/// A `ValidationError` naming the option.
+pub fn call_options(v: &JsValue) -> Result<CallOptions, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(CallOptions::default());
+    }
+    if !v.is_object() {
+        return Err(Error::validation("options", "the request options must be an object"));
+    }
+    let signal = get(v, "signal")?;
+    let signal = if signal.is_undefined() || signal.is_null() {
+        None
+    } else {
+        let listens = Reflect::get(&signal, &"addEventListener".into()).is_ok_and(|f| f.is_function());
+        let flag = Reflect::get(&signal, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some());
+        if !(listens && flag) {
+            return Err(Error::validation("signal", "`signal` must be an AbortSignal"));
+        }
+        Some(signal)
+    };
+    let timeout = get(v, "timeout")?;
+    let max_retries = get(v, "maxRetries")?;
+    let headers = get(v, "headers")?;
+    let query = get(v, "query")?;
+    let body = get(v, "body")?;
+    Ok(CallOptions {
+        signal,
+        timeout_ms: count(&timeout, "timeout", 1.0).map_err(|m| Error::validation("timeout", m))?,
+        max_retries: retries(&max_retries).map_err(|m| Error::validation("maxRetries", m))?,
+        headers: headers_init(&headers, "headers")?,
+        query: query_init(&query)?,
+        body: body_init(&body)?,
+    })
+}
+
+/// A headers init (an object, a `Headers`, a `Map`, or `[name, value]` pairs) as (name, value) pairs;
+/// a null or undefined value removes the header. Names and values are checked by the client.
+fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<String>)>, Error> {
+    if init.is_undefined() || init.is_null() {
+        return Ok(Vec::new());
+    }
+    if !init.is_object() {
+        return Err(Error::validation(where_, format!("`{where_}` must be an object of header names and values")));
+    }
+    let is_fn = |name: &str| Reflect::get(init, &name.into()).is_ok_and(|f| f.is_function());
+    let list: Array = if is_fn("forEach") && is_fn("get") && is_fn("entries") {
+        let entries = crate::transport::promise::call_method(init, "entries");
+        entries.and_then(|it| array_from(&it)).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
+    } else if js_sys::Symbol::iterator().js_in(init) {
+        array_from(init).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
+    } else {
+        Object::entries(init.unchecked_ref::<Object>())
+    };
+    let mut out = Vec::new();
+    for entry in list.iter() {
+        let pair = entry.dyn_ref::<Array>().filter(|a| a.length() == 2);
+        let Some(pair) = pair else {
+            return Err(Error::validation(where_, format!("`{where_}` must hold [name, value] pairs")));
+        };
+        let name = pair.get(0).as_string().ok_or_else(|| {
+            Error::validation(where_, format!("`{where_}` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)"))
+        })?;
+        let value = pair.get(1);
+        let value = if value.is_undefined() || value.is_null() { None } else { Some(js_string(&value)) };
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// The `query` escape hatch: names to strings, numbers or booleans (absent ones skipped).
+fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
+    if init.is_undefined() || init.is_null() {
+        return Ok(Vec::new());
+    }
+    if !init.is_object() || Array::is_array(init) {
+        return Err(Error::validation("query", "`query` must be an object of parameter names and values"));
+    }
+    let mut out = Vec::new();
+    for pair in Object::entries(init.unchecked_ref::<Object>()).iter() {
+        let pair = Array::from(&pair);
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        if value.is_undefined() || value.is_null() {
+            continue;
+        }
+        if value.as_string().is_none() && value.as_f64().is_none() && value.as_bool().is_none() {
+            return Err(Error::validation(format!("query.{name}"), format!("`query.{name}` must be a string, a number or a boolean")));
+        }
+        out.push((name, js_string(&value)));
+    }
+    Ok(out)
+}
+
+/// The `body` escape hatch: a plain object, as `JSON.stringify` writes it.
+fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
+    if init.is_undefined() || init.is_null() {
+        return Ok(None);
+    }
+    if !init.is_object() || Array::is_array(init) {
+        return Err(Error::validation("body", "`body` must be an object of extra JSON fields"));
+    }
+    let keys = Object::keys(init.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    let text = js_sys::JSON::stringify(init)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| Error::validation("body", "`body` must be JSON-compatible (no BigInt, no cycles)"))?;
+    Ok(Some((keys, text)))
+}
+
+/// The spreadsheet: a `Blob`/`File` (kept as it is), a `Uint8Array` or other view, or an
+/// `ArrayBuffer` (wrapped in a `Blob`).
+///
+/// # Errors
+/// A `ValidationError` for `file`.
+pub fn spreadsheet(file: &JsValue) -> Result<JsFile, Error> {
+    if file.is_undefined() || file.is_null() {
+        return Err(Error::validation("file", "`file` is required"));
+    }
+    let wrong = || Error::validation("file", "`file` must be a Blob, File, Uint8Array or ArrayBuffer");
+    let blob_class = Reflect::get(&js_sys::global(), &"Blob".into()).unwrap_or(JsValue::UNDEFINED);
+    if blob_class.is_function() && file.is_instance_of::<web_sys::Blob>() {
+        let blob: web_sys::Blob = file.clone().unchecked_into();
+        let name = Reflect::get(file, &"name".into()).ok().and_then(|n| n.as_string()).filter(|n| !n.is_empty());
+        return Ok(JsFile { size: blob.size(), xlsx: blob.type_().contains("spreadsheetml"), blob, name });
+    }
+    let bytes = if file.is_instance_of::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(file)
+    } else if is_view(file) {
+        let buffer = Reflect::get(file, &"buffer".into()).map_err(|_| wrong())?;
+        let offset = Reflect::get(file, &"byteOffset".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let length = Reflect::get(file, &"byteLength".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, offset as u32, length as u32)
+    } else {
+        return Err(wrong());
+    };
+    let mut head = [0u8; 4];
+    if bytes.length() >= 4 {
+        bytes.subarray(0, 4).copy_to(&mut head);
+    }
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&bytes)).map_err(|_| wrong())?;
+    Ok(JsFile { size: f64::from(bytes.length()), xlsx: &head == b"PK\x03\x04", blob, name: None })
+}
