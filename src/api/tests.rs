@@ -269,6 +269,9 @@ fn validation_names_the_field() {
         ("knowledge.addUrl", r#"{"url":"ftp://example.com/x"}"#, "url"),
         ("knowledge.addUrl", r#"{"url":"https://"}"#, "url"),
         ("knowledge.addUrl", r#"{"url":"https://exa mple.com"}"#, "url"),
+        ("knowledge.addUrl", r#"{"url":"https://[]/"}"#, "url"),
+        ("knowledge.addUrl", r#"{"url":"http://[::1"}"#, "url"),
+        ("knowledge.addUrl", r#"{"url":"https://@/x"}"#, "url"),
         ("knowledge.addUrl", "{}", "url"),
         ("webhooks.create", r#"{"url":"http://example.com/h","events":["a"]}"#, "url"),
         ("webhooks.create", r#"{"url":"https://example.com/h","events":[]}"#, "events"),
@@ -377,11 +380,29 @@ fn content_of_exactly_ten_characters_passes_counting_characters_not_bytes() {
 
 #[test]
 fn webhook_urls_may_be_http_only_on_loopback() {
-    for good in ["http://localhost:8787/x", "http://127.0.0.1/x", "http://[::1]:3000/", "http://app.localhost/h", "https://example.com", "HTTPS://EXAMPLE.COM/h"] {
+    for good in [
+        "http://localhost:8787/x",
+        "http://127.0.0.1/x",
+        "http://127.10.0.255/x",
+        "http://[::1]:3000/",
+        "http://app.localhost/h",
+        "http://LOCALHOST./h",
+        "https://example.com",
+        "HTTPS://EXAMPLE.COM/h",
+    ] {
         let p = format!(r#"{{"url":"{good}","events":["message.received"]}}"#);
         assert!(read::<CreateWebhookRequest>(&p).is_ok(), "{good}");
     }
-    for bad in ["http://example.com/x", "http://localhost.evil.com/x", "http://127.0.0.1.evil.com/", "http://user@example.com", "http://127.0.0.256/", "ws://localhost/"] {
+    for bad in [
+        "http://example.com/x",
+        "http://localhost.evil.com/x",
+        "http://127.0.0.1.evil.com/",
+        "http://user@example.com",
+        "http://127.0.0.256/",
+        "http://127.+1.0.1/",
+        "http://127.0.0.1:80@evil.com/",
+        "ws://localhost/",
+    ] {
         let p = format!(r#"{{"url":"{bad}","events":["message.received"]}}"#);
         assert_eq!(field(read::<CreateWebhookRequest>(&p), bad), "url", "{bad}");
     }
