@@ -7,9 +7,8 @@
 
 use super::*;
 use crate::api::{
-    AddTextRequest, ChatRequest, CreateWebhookRequest, GetAccountRequest, ListConversationsRequest,
-    ListKnowledgeRequest, ListLeadsRequest, ListSessionsRequest, ListTicketsRequest, Method, UploadSpreadsheetRequest,
-    WebsiteId,
+    ChatRequest, GetAccountRequest, ListConversationsRequest, ListLeadsRequest, ListSessionsRequest, ListTicketsRequest,
+    Method, UploadSpreadsheetRequest, WebsiteId,
 };
 use crate::error::{ApiError, ApiErrorKind, Error};
 use crate::transport::scripted::{abort_flag, block_on, AbortFlag, Reply, ScriptedTransport, SentBody, Step, START_MS};
@@ -1066,6 +1065,7 @@ mod pages {
 #[cfg(feature = "mock")]
 mod sandbox {
     use super::*;
+    use crate::api::{AddTextRequest, CreateWebhookRequest, ListKnowledgeRequest};
     use crate::mock::{Limits, Mock, MockOptions, SANDBOX_EMAIL};
     use crate::transport::mock::MockTransport;
     use crate::webhook::Webhook;
