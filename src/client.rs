@@ -544,6 +544,10 @@ impl<T: Transport> Client<T> {
 
     fn rust_settings(&self) -> Result<CallSettings<T::Signal>, Error> {
         let o = &*self.options;
+        if o.timeout.is_some_and(|d| d.is_zero()) {
+            // as the builder's: an attempt with no time at all would time out at once
+            return Err(Error::validation("timeout", "`timeout` must be a positive duration"));
+        }
         Ok(self.settings(o.timeout.map(|d| d.as_secs_f64() * 1000.0), o.max_retries, o.headers.clone(), None))
     }
 

@@ -392,6 +392,15 @@ mod per_call_options {
     }
 
     #[test]
+    fn a_zero_timeout_is_refused_before_anything_is_sent() {
+        let client = scripted([reply(200, ACCOUNT)]);
+        let options = RequestOptions { timeout: Some(Duration::ZERO), ..Default::default() };
+        let r = run(&client.with_options(options), Call::Get);
+        assert!(matches!(&r, Err(Error::Validation { field, .. }) if field == "timeout"), "{r:?}");
+        assert_eq!(client.transport().attempts(), 0);
+    }
+
+    #[test]
     fn headers_are_merged_per_call_wins_and_none_removes() {
         let client = Client::builder(KEY)
             .default_header("X-Team", Some("support".into()))
