@@ -534,7 +534,7 @@ mod fault_matrix {
 
     fn faults() -> Vec<Fault> {
         let mut all = Vec::new();
-        for status in [400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504] {
+        for (status, _) in STATUSES {
             for body in [JSON_ERROR, HTML, ""] {
                 all.push(Fault::Status(status, body));
             }
@@ -566,17 +566,23 @@ mod fault_matrix {
         }
     }
 
+    /// The statuses of the matrix and the error kind (JavaScript class) of each.
+    const STATUSES: [(u16, ApiErrorKind); 11] = [
+        (400, ApiErrorKind::BadRequest),
+        (401, ApiErrorKind::Authentication),
+        (403, ApiErrorKind::PermissionDenied),
+        (404, ApiErrorKind::NotFound),
+        (408, ApiErrorKind::Other),
+        (409, ApiErrorKind::Other),
+        (429, ApiErrorKind::RateLimit),
+        (500, ApiErrorKind::InternalServer),
+        (502, ApiErrorKind::InternalServer),
+        (503, ApiErrorKind::ServiceUnavailable),
+        (504, ApiErrorKind::InternalServer),
+    ];
+
     fn kind(status: u16) -> ApiErrorKind {
-        match status {
-            400 => ApiErrorKind::BadRequest,
-            401 => ApiErrorKind::Authentication,
-            403 => ApiErrorKind::PermissionDenied,
-            404 => ApiErrorKind::NotFound,
-            429 => ApiErrorKind::RateLimit,
-            503 => ApiErrorKind::ServiceUnavailable,
-            500 | 502 | 504 => ApiErrorKind::InternalServer,
-            _ => ApiErrorKind::Other,
-        }
+        STATUSES.iter().find(|(s, _)| *s == status).map(|(_, k)| *k).unwrap()
     }
 
     #[test]
