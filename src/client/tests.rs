@@ -842,6 +842,25 @@ mod wire_headers {
         }
     }
 
+    /// A transport may reuse what it built for a standard set (0: no body, 1: JSON, 2: multipart):
+    /// the index must be the set the headers are, and none when a call adds its own.
+    #[test]
+    fn standard_header_sets_are_named_only_when_unchanged() {
+        let steps = CALLS.map(|c| reply(200, c.success()));
+        let client = scripted(steps.clone());
+        for call in CALLS {
+            assert_eq!(run(&client, call), Ok(()));
+        }
+        let sets: Vec<Option<usize>> = client.transport().sent().iter().map(|s| s.standard_headers).collect();
+        assert_eq!(sets, [Some(0), Some(1), Some(0), Some(2)]);
+        let client = scripted(steps);
+        let extra = client.with_options(RequestOptions { headers: vec![("x-a".into(), Some("1".into()))], ..Default::default() });
+        for call in CALLS {
+            assert_eq!(run(&extra, call), Ok(()));
+        }
+        assert!(client.transport().sent().iter().all(|s| s.standard_headers.is_none() && s.header("x-a") == Some("1")));
+    }
+
     #[test]
     fn default_headers_go_on_every_request_and_none_removes_one() {
         let steps = CALLS.map(|c| reply(200, c.success()));

@@ -120,6 +120,8 @@ pub struct Sent {
     pub url: String,
     /// Every header, as the client gave them.
     pub headers: Vec<(String, String)>,
+    /// Which of the client's standard header sets `headers` is, when it is one.
+    pub standard_headers: Option<usize>,
     /// Body.
     pub body: SentBody,
     /// The attempt's timeout.
@@ -234,6 +236,7 @@ impl Transport for ScriptedTransport {
             method: req.method,
             url: req.url.to_owned(),
             headers: req.headers.to_vec(),
+            standard_headers: req.standard_headers,
             body,
             timeout_ms: req.timeout_ms,
             at_ms: self.now(),
