@@ -86,18 +86,22 @@ test: lint test-rust test-wasm test-js test-reliability test-example test-runtim
 # clippy denies unwrap/expect outside tests (src/lib.rs): a panic in wasm kills the module.
 lint: .stamps/rust-target
 	@if cargo clippy --version >/dev/null 2>&1; then \
-	  cargo clippy --all-targets -- -D warnings && \
+	  cargo clippy --all-targets --features mock -- -D warnings && \
 	  for f in $(FEATURES_core) $(FEATURES_webhooks) $(FEATURES_testing); do \
 	    cargo clippy --lib --target $(WASM_TARGET) --target-dir target/clippy-wasm --no-default-features --features $$f -- -D warnings || exit 1; \
 	  done; \
 	else echo "lint: cargo clippy is not installed on this toolchain: not linted"; fi
 
 test-rust:
-	cargo test --all-targets
+	cargo test --all-targets --features mock
 
+# The Rust API on wasm32 in Node (wasm-bindgen-test), against the fake API on loopback: the server
+# prints its URL, which the tests are built with.
 test-wasm: toolchain
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test --target $(WASM_TARGET) --no-default-features --features wasm,client,webhooks,mock --test wasm
+	@coproc FAKE { exec node tests/wasm/serve-fake-api.mjs; }; read -r url <&$${FAKE[0]}; \
+	  trap "kill $$FAKE_PID 2>/dev/null" EXIT; echo "fake API at $$url"; \
+	  ASYNTAI_FAKE_API=$$url CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	    cargo test --target $(WASM_TARGET) --target-dir target/wasm-test --no-default-features --features client,webhooks --test wasm
 
 test-js: tests-install
 	cd tests && node --test --test-reporter=spec js/*.test.mjs

@@ -7,8 +7,8 @@
 #                          per property, is part of `cargo test` in test-rust.)
 #   make soak              long load runs: 50,000 sequential calls in one Node process and 50,000 in
 #                          one workerd isolate, 50,000 mixed failures; memory at start and end.
-#   make fuzz              the long fuzz run: FUZZ_CASES cases per property (default 500,000; 9
-#                          properties: 4.5 million cases), on an optimized build that keeps overflow
+#   make fuzz              the long fuzz run: FUZZ_CASES cases per property (default 500,000; 12
+#                          properties: 6 million cases), on an optimized build that keeps overflow
 #                          checks and debug assertions; prints the count of each property and the total.
 
 .PHONY: test-reliability soak fuzz
@@ -32,6 +32,6 @@ fuzz:
 	@echo "fuzz: $(FUZZ_CASES) cases per property (optimized, overflow checks and debug assertions on)"
 	FUZZ_CASES=$(FUZZ_CASES) CARGO_TARGET_DIR=target/fuzz CARGO_PROFILE_DEV_OPT_LEVEL=3 \
 	  CARGO_PROFILE_DEV_DEBUG=line-tables-only CARGO_PROFILE_DEV_OVERFLOW_CHECKS=true \
-	  cargo test --test fuzz -- --nocapture --test-threads=2 $(FUZZ_ARGS) 2>&1 | tee target/fuzz.log
+	  cargo test --features mock --test fuzz -- --nocapture --test-threads=2 $(FUZZ_ARGS) 2>&1 | tee target/fuzz.log
 	@grep -oE 'fuzz [^:]+: [0-9]+ cases run' target/fuzz.log \
 	  | awk -F': ' '{ split($$2, n, " "); total += n[1] } END { printf "fuzz: %d cases run in all, none panicked\n", total }'

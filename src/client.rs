@@ -821,9 +821,12 @@ impl<'a, T: Transport, R: Paged> Pages<'a, T, R> {
     pub async fn next_page(&mut self) -> Option<Result<R::Response, Error>> {
         let mut req = self.next.take()?;
         match self.client.call(&req).await {
-            Ok(page) => {
+            Ok(mut page) => {
+                let count = R::items(&page).len();
+                let pager = &self.pager;
+                R::items_mut(&mut page).retain(|item| pager.keep(R::cursor(item)));
                 let items = R::items(&page);
-                if let Some(before) = self.pager.next(items.len(), items.iter().map(R::cursor)) {
+                if let Some(before) = self.pager.next(count, items.iter().map(R::cursor)) {
                     *req.before_mut() = Some(before);
                     self.next = Some(req);
                 }

@@ -87,25 +87,24 @@ impl Reason {
         Reason::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    /// A message for people: what went wrong and the usual cause.
+    /// A message for people: what went wrong and the usual cause (JavaScript's `err.message`).
     pub fn message(&self) -> &'static str {
         match self {
             Reason::MissingSignature => {
-                "missing X-Webhook-Signature header: the request was not signed by Asyntai, or a proxy dropped the header"
+                "Missing X-Webhook-Signature header: the request was not signed by Asyntai, or a proxy dropped the header."
             }
             Reason::MalformedSignature => {
-                "malformed X-Webhook-Signature header: expected 64 hex characters (optionally prefixed with sha256=)"
+                "Malformed X-Webhook-Signature header: expected 64 hex characters, optionally prefixed with \"sha256=\"."
             }
             Reason::SignatureMismatch => {
-                "webhook signature does not match: verify the raw request body bytes exactly as received \
-                 (a body parsed and re-serialized, e.g. JSON.stringify(JSON.parse(body)) or express.json(), \
-                 no longer matches), and check that the secret is this webhook's whsec_ secret"
+                "Webhook signature does not match. Verify the raw request body bytes exactly as received: a body that was \
+                 parsed and re-serialized (JSON.stringify(JSON.parse(body)), express.json(), ...) no longer matches. \
+                 Also check that the secret is this webhook's whsec_ secret."
             }
-            Reason::InvalidJson => {
-                "webhook signature is valid but the body is not a JSON object"
-            }
+            Reason::InvalidJson => "The webhook signature is valid but the body is not a JSON object.",
             Reason::MissingSecret => {
-                "missing webhook secret: pass the whsec_ secret shown when the webhook was created (no secret, an empty one, or an empty list was given)"
+                "Missing webhook secret: pass the whsec_ secret returned when the webhook was created \
+                 (no secret, an empty one, or an empty list was given)."
             }
         }
     }

@@ -1,9 +1,4 @@
-// The main entry: the client (a class of the wasm module), the webhook verifier and every error class.
-import { Asyntai } from '../wasm/core/asyntai_edge_bg.js';
-import * as core from '../wasm/core/asyntai_edge_bg.js';
-import { createWebhook } from './webhook.js';
-
+// The main entry: the client and the webhook verifier (classes of the wasm module) and every error class.
+export { Asyntai, Webhook } from '../wasm/core/asyntai_edge_bg.js';
 export * from './errors.js';
-export { Asyntai };
-export const Webhook = createWebhook(core);
-export default Asyntai;
+export { Asyntai as default } from '../wasm/core/asyntai_edge_bg.js';

@@ -79,6 +79,9 @@ impl Paged for ListLeadsRequest {
     fn items(page: &Self::Response) -> &[Lead] {
         &page.leads
     }
+    fn items_mut(page: &mut Self::Response) -> &mut Vec<Lead> {
+        &mut page.leads
+    }
     fn cursor(item: &Lead) -> Option<&str> {
         Some(item.started_at.as_str()).filter(|s| !s.is_empty())
     }

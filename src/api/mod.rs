@@ -219,6 +219,8 @@ pub trait Paged: Operation + Clone {
     fn before_mut(&mut self) -> &mut Option<String>;
     /// A page's items.
     fn items(page: &Self::Response) -> &[Self::Item];
+    /// A page's items, to filter.
+    fn items_mut(page: &mut Self::Response) -> &mut Vec<Self::Item>;
     /// An item's cursor value (ISO 8601).
     fn cursor(item: &Self::Item) -> Option<&str>;
 }
@@ -281,6 +283,16 @@ impl Pager {
     /// Whether the walk is over.
     pub fn done(&self) -> bool {
         self.done
+    }
+
+    /// Whether an item with this cursor belongs to the page just asked for: strictly older than the
+    /// `before` it was asked with (a server that ignored `before` sends the last page again; its
+    /// items are not handed out twice). Call before [`Pager::next`].
+    pub fn keep(&self, cursor: Option<&str>) -> bool {
+        match (self.before, cursor.and_then(parse_timestamp)) {
+            (Some(before), Some(ms)) => ms < before,
+            _ => true,
+        }
     }
 
     /// After a page of `count` items whose cursors are `cursors`: the `before` of the next page, or

@@ -79,6 +79,9 @@ impl Paged for ListSessionsRequest {
     fn items(page: &Self::Response) -> &[Session] {
         &page.sessions
     }
+    fn items_mut(page: &mut Self::Response) -> &mut Vec<Session> {
+        &mut page.sessions
+    }
     fn cursor(item: &Session) -> Option<&str> {
         item.started_at.as_deref().or(Some(item.first_message_at.as_str()).filter(|s| !s.is_empty()))
     }

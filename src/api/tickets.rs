@@ -74,6 +74,9 @@ impl Paged for ListTicketsRequest {
     fn items(page: &Self::Response) -> &[Ticket] {
         &page.tickets
     }
+    fn items_mut(page: &mut Self::Response) -> &mut Vec<Ticket> {
+        &mut page.tickets
+    }
     fn cursor(item: &Ticket) -> Option<&str> {
         Some(item.created_at.as_str()).filter(|s| !s.is_empty())
     }

@@ -1028,11 +1028,13 @@ mod pages {
         let client = scripted([page(), page(), page(), page()]);
         let mut pages = client.sessions().pages(ListSessionsRequest { limit: Some(2), ..Default::default() });
         let mut n = 0;
+        let mut items = 0;
         while let Some(p) = block_on(pages.next_page()) {
-            p.unwrap();
+            items += p.unwrap().sessions.len();
             n += 1;
         }
         assert_eq!(n, 2);
+        assert_eq!(items, 2, "the repeated page's items are not handed out twice");
         assert_eq!(befores(&client), [None, Some("2026-01-04".to_owned())]);
         assert_eq!(client.transport().remaining(), 2);
     }
@@ -1041,13 +1043,15 @@ mod pages {
     fn the_first_request_keeps_its_own_before_and_the_walk_never_goes_back() {
         let client = scripted([
             sessions(&["2026-01-05", "2026-01-04"]),
-            // overlapping pages: progress, but only past the oldest cursor seen
+            // overlapping pages: progress, but only past the oldest cursor seen; items that are not
+            // strictly older than the `before` a page was asked with are not handed out again
             sessions(&["2026-01-04", "2026-01-03"]),
             sessions(&["2026-01-03T12:00:00Z", "2026-01-03"]),
         ]);
         let req = ListSessionsRequest { limit: Some(2), before: Some("2026-01-06".into()), ..Default::default() };
-        let n = block_on(client.sessions().pages(req).all()).unwrap().len();
-        assert_eq!(n, 6);
+        let items = block_on(client.sessions().pages(req).all()).unwrap();
+        let starts: Vec<_> = items.iter().map(|s| s.started_at.clone().unwrap_or_default()).collect();
+        assert_eq!(starts, ["2026-01-05", "2026-01-04", "2026-01-03"]);
         assert_eq!(befores(&client), [Some("2026-01-06".to_owned()), Some("2026-01-04".to_owned()), Some("2026-01-03".to_owned())]);
     }
 

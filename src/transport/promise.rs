@@ -249,6 +249,7 @@ pub(crate) fn bind_to(f: &Function, this_arg: &JsValue) -> Function {
 ///
 /// # Errors
 /// What reading the method or calling it threw (a TypeError when it is not a function).
+#[cfg_attr(not(feature = "wasm"), allow(dead_code))]
 pub(crate) fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
     let f = js_sys::Reflect::get(target, &JsValue::from_str(name))?;
     if !f.is_function() {

@@ -193,10 +193,19 @@ impl PageIterator {
                 let list = Reflect::get(&body, &s.items_key.into()).unwrap_or(JsValue::UNDEFINED);
                 let items: Vec<JsValue> = if Array::is_array(&list) { Array::from(&list).iter().collect() } else { Vec::new() };
                 let key = JsValue::from_str(s.cursor_key);
-                let cursors: Vec<Option<String>> = items.iter().map(|i| Reflect::get(i, &key).ok().and_then(|c| c.as_string())).collect();
-                s.before = s.pager.next(items.len(), cursors.iter().map(Option::as_deref));
+                let count = items.len();
+                let mut kept = VecDeque::with_capacity(count);
+                let mut cursors = Vec::with_capacity(count);
+                for item in items {
+                    let cursor = Reflect::get(&item, &key).ok().and_then(|c| c.as_string());
+                    if s.pager.keep(cursor.as_deref()) {
+                        kept.push_back(item);
+                        cursors.push(cursor);
+                    }
+                }
+                s.before = s.pager.next(count, cursors.iter().map(Option::as_deref));
                 s.done = s.before.is_none();
-                s.items = items.into();
+                s.items = kept;
             }
         })
     }

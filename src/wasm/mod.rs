@@ -2,6 +2,8 @@
 //! resource objects ([`client`]) run the Rust [`crate::Client`] over the fetch transport; the errors
 //! they throw are the classes of `pkg-template/lib/errors.js`, made in [`errors`].
 
+#[cfg(not(feature = "mock"))]
+mod alloc;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]

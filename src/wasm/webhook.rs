@@ -1,186 +1,285 @@
-//! The JavaScript boundary of webhook verification (`pkg-template/lib/webhook.js` drives it).
+//! `Webhook`, for JavaScript: verification of deliveries over [`crate::webhook`]. The same class is
+//! in the main module and in the small `asyntai-edge/webhooks` one (`no_std`, its own allocator, a
+//! 12 kB gzip budget), so it binds only what it needs.
 //!
-//! Minimal on purpose: the `asyntai-edge/webhooks` module holds only this and [`crate::webhook`],
-//! within a 12 kB gzip budget. Every byte crosses through one scratch buffer per [`WebhookKeys`]:
-//! JS asks for room ([`WebhookKeys::reserve`]), writes into it through a view on
-//! [`webhook_memory`] (`TextEncoder.encodeInto` for strings, `Uint8Array.set` for bytes) and passes
-//! lengths. So a check allocates nothing and copies the body once, and no string or array
-//! conversion glue is generated. Results cross as numbers: 0, or a [`Reason::code`].
+//! Where `node:crypto` is at hand (Node; Deno and Bun implement it too), bodies from 4 KiB are hashed
+//! by OpenSSL, which uses the CPU's SHA extensions (~3x wasm's SHA-256 on large bodies); the header,
+//! the secrets and the constant-time comparison stay here.
 
 extern crate alloc;
-use crate::webhook::{Reason, Verifier};
-use alloc::alloc::alloc_zeroed;
-use alloc::boxed::Box;
-use core::alloc::Layout;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// Secrets (key schedules made once) and the scratch buffer.
-#[wasm_bindgen]
-#[derive(Debug, Default)]
-pub struct WebhookKeys {
-    verifier: Verifier,
-    scratch: Box<[u8]>,
+use crate::webhook::{parse_header_bytes, Reason, Verifier};
+
+/// Bodies at least this long are hashed by `node:crypto` where it exists.
+const NODE_CRYPTO_MIN: u32 = 4096;
+
+#[wasm_bindgen(raw_module = "../../lib/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = WebhookVerificationError)]
+    type VerificationError;
+    #[wasm_bindgen(constructor, js_class = WebhookVerificationError)]
+    fn new(message: &str, reason: &str) -> VerificationError;
 }
 
 #[wasm_bindgen]
-impl WebhookKeys {
-    /// No secret yet.
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> WebhookKeys {
-        WebhookKeys::default()
-    }
+extern "C" {
+    #[wasm_bindgen(js_name = TypeError)]
+    type JsTypeError;
+    #[wasm_bindgen(constructor, js_class = TypeError)]
+    fn new(message: &str) -> JsTypeError;
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+    fn is_view(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
+    fn object_tag(v: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// Scratch of >= len bytes: its address, 0 if out of memory.
-    pub fn reserve(&mut self, len: usize) -> usize {
-        if self.scratch.len() < len {
-            let Ok(layout) = Layout::array::<u8>(len) else { return 0 };
-            // SAFETY: `len` > 0 (it exceeds a length); on success the block is `len` zeroed bytes
-            // from the global allocator with the layout a `Box<[u8]>` of `len` frees with.
-            let ptr = unsafe { alloc_zeroed(layout) };
-            if ptr.is_null() {
-                return 0;
+    /// `new TextDecoder('utf-8', { fatal: true })`.
+    type Utf8;
+    #[wasm_bindgen(constructor, js_class = TextDecoder, catch)]
+    fn new_decoder(label: &str, options: &JsValue) -> Result<Utf8, JsValue>;
+    #[wasm_bindgen(method, catch, js_class = TextDecoder)]
+    fn decode(this: &Utf8, bytes: &Uint8Array) -> Result<JsValue, JsValue>;
+
+    /// What `verifyRequest` reads of a Request.
+    type RequestLike;
+    #[wasm_bindgen(method, getter, catch, js_name = bodyUsed)]
+    fn body_used(this: &RequestLike) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn headers(this: &RequestLike) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
+    fn array_buffer(this: &RequestLike) -> Result<JsValue, JsValue>;
+    type HeadersLike;
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_call(this: &Thenable, f: &JsValue) -> Promise;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &HeadersLike, name: &str) -> Result<JsValue, JsValue>;
+
+    /// `node:crypto`, where it exists.
+    #[derive(Clone)]
+    type NodeCrypto;
+    #[wasm_bindgen(method, js_name = createHmac)]
+    fn create_hmac(this: &NodeCrypto, algorithm: &str, key: &JsValue) -> Hmac;
+    type Hmac;
+    #[wasm_bindgen(method)]
+    fn update(this: &Hmac, data: &JsValue) -> Hmac;
+    #[wasm_bindgen(method)]
+    fn digest(this: &Hmac) -> Uint8Array;
+}
+
+fn verification_error(reason: Reason) -> JsValue {
+    VerificationError::new(reason.message(), reason.as_str()).into()
+}
+
+fn get(target: &JsValue, key: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A value computed once (wasm32 has no threads here: no `Sync` needed in practice).
+struct Once(core::cell::UnsafeCell<Option<Option<NodeCrypto>>>);
+// SAFETY: wasm32 without threads: one thread, and the lookup below cannot re-enter.
+unsafe impl Sync for Once {}
+static NODE_CRYPTO: Once = Once(core::cell::UnsafeCell::new(None));
+
+/// `process.getBuiltinModule('node:crypto')`, looked up once.
+fn node_crypto() -> Option<NodeCrypto> {
+    let lookup = || {
+        let process = get(&js_sys::global(), "process")?;
+        let builtin = get(&process, "getBuiltinModule")?.dyn_into::<js_sys::Function>().ok()?;
+        builtin.call1(&process, &JsValue::from_str("node:crypto")).ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
+    };
+    // SAFETY: see `Once`.
+    let slot = unsafe { &mut *NODE_CRYPTO.0.get() };
+    slot.get_or_insert_with(lookup).clone()
+}
+
+/// A raw body: a string, or bytes (`Uint8Array`, any other view, an `ArrayBuffer`).
+enum Body {
+    Text(JsValue, String),
+    Bytes(Uint8Array, Vec<u8>),
+}
+
+impl Body {
+    fn read(v: &JsValue) -> Option<Body> {
+        if let Some(s) = v.as_string() {
+            return Some(Body::Text(v.clone(), s));
+        }
+        let bytes = if v.is_instance_of::<Uint8Array>() {
+            v.clone().unchecked_into::<Uint8Array>()
+        } else if is_view(v) {
+            let buffer = get(v, "buffer")?;
+            let offset = get(v, "byteOffset").and_then(|o| o.as_f64()).unwrap_or(0.0) as u32;
+            let length = get(v, "byteLength").and_then(|o| o.as_f64()).unwrap_or(0.0) as u32;
+            Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length)
+        } else {
+            let tag = object_tag(v).ok().and_then(|t| t.as_string()).unwrap_or_default();
+            if tag != "[object ArrayBuffer]" && tag != "[object SharedArrayBuffer]" {
+                return None;
             }
-            self.scratch = unsafe { Box::from_raw(core::ptr::slice_from_raw_parts_mut(ptr, len)) };
-        }
-        self.scratch.as_ptr() as usize
-    }
-
-    /// Adds the secret in scratch[..len].
-    pub fn add(&mut self, len: usize) {
-        self.verifier.add(self.scratch.get(..len).unwrap_or(&[]));
-    }
-
-    /// Body then header in scratch: 0 (verified) or a reason code.
-    pub fn check(&self, body_len: usize, header_len: usize) -> u32 {
-        let (body, rest) = self.scratch.split_at_checked(body_len).unwrap_or_default();
-        let header = rest.get(..header_len).unwrap_or(&[]);
-        match self.verifier.verify_bytes(body, header) {
-            Ok(()) => 0,
-            Err(reason) => reason.code(),
-        }
-    }
-
-    /// Writes the signature of scratch[..body_len] after it: 0 or a reason code.
-    pub fn sign(&mut self, body_len: usize) -> u32 {
-        let Some((body, rest)) = self.scratch.split_at_mut_checked(body_len) else {
-            return Reason::MalformedSignature.code();
+            Uint8Array::new(v)
         };
-        match (self.verifier.sign(body), rest.get_mut(..64)) {
-            (Ok(hex), Some(out)) => {
-                out.copy_from_slice(&hex);
-                0
+        let copy = bytes.to_vec();
+        Some(Body::Bytes(bytes, copy))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Text(_, s) => s.as_bytes(),
+            Body::Bytes(_, b) => b,
+        }
+    }
+
+    fn js(&self) -> JsValue {
+        match self {
+            Body::Text(v, _) => v.clone(),
+            Body::Bytes(b, _) => b.clone().into(),
+        }
+    }
+
+    /// The event: a JSON object.
+    fn event(&self) -> Result<JsValue, JsValue> {
+        let text = match self {
+            Body::Text(v, _) => v.clone(),
+            Body::Bytes(b, _) => {
+                let options = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&options, &JsValue::from_str("fatal"), &JsValue::TRUE);
+                let decoded = Utf8::new_decoder("utf-8", &options).and_then(|d| d.decode(b));
+                decoded.map_err(|_| verification_error(Reason::InvalidJson))?
             }
-            (Err(reason), _) => reason.code(),
-            (Ok(_), None) => Reason::MalformedSignature.code(),
+        };
+        match json_parse(&text) {
+            Ok(event) if event.is_object() && !is_array(&event) => Ok(event),
+            _ => Err(verification_error(Reason::InvalidJson)),
         }
     }
 }
 
-/// The module's WebAssembly.Memory.
-#[wasm_bindgen(js_name = webhookMemory)]
-pub fn webhook_memory() -> JsValue {
-    wasm_bindgen::memory()
+fn body_of(v: &JsValue) -> Result<Body, JsValue> {
+    Body::read(v).ok_or_else(|| {
+        JsTypeError::new(
+            "rawBody must be the raw request body (string, Uint8Array or ArrayBuffer), not a parsed one: \
+             a parsed body cannot be verified. Read the raw bytes (express.raw(), await request.text() or .arrayBuffer()).",
+        )
+        .into()
+    })
 }
 
-/// The allocator of the `webhooks` module (built without `client`): power-of-two size classes with
-/// one free list each, fed by `memory.grow`. A few hundred bytes of code instead of dlmalloc's
-/// several kilobytes, which matters for the 12 kB budget of `asyntai-edge/webhooks`; the module
-/// allocates little (the secrets' key schedules, one scratch buffer per `WebhookKeys`, the
-/// arguments wasm-bindgen passes), so the classes' slack costs nothing that matters.
-#[cfg(not(feature = "client"))]
-mod allocator {
-    use core::alloc::{GlobalAlloc, Layout};
-    use core::arch::wasm32::memory_grow;
-    use core::cell::UnsafeCell;
-    use core::ptr::null_mut;
+/// Constant-time equality of two tags.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
 
-    const PAGE: usize = 65536;
-    /// Every block is at least this big and this aligned.
-    const MIN: usize = 16;
+/// Verifies Asyntai's webhook deliveries (`new Webhook(secret | [secret, oldSecret])`).
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    verifier: Verifier,
+    /// The secrets as given, for `node:crypto`.
+    secrets: Array,
+}
 
-    struct State {
-        /// Head of each class's free list (class k holds blocks of 2^k bytes); 0 = empty.
-        free: [usize; 32],
-        /// Unused memory between `next` and `end`, from the last `memory.grow`.
-        next: usize,
-        end: usize,
+impl Webhook {
+    /// Ok, or the reason `header` does not sign `body`.
+    fn check(&self, body: &Body, header: &JsValue) -> Result<(), Reason> {
+        let header = if header.is_undefined() || header.is_null() {
+            String::new()
+        } else {
+            header.as_string().ok_or(Reason::MalformedSignature)?
+        };
+        if body.bytes().len() >= NODE_CRYPTO_MIN as usize {
+            if let Some(crypto) = node_crypto() {
+                self.verifier.check_secrets()?;
+                let tag = parse_header_bytes(header.as_bytes())?;
+                let mut ok = false;
+                let data = body.js();
+                for secret in self.secrets.iter() {
+                    let digest = crypto.create_hmac("sha256", &secret).update(&data).digest().to_vec();
+                    ok |= same(&digest, &tag);
+                }
+                return if ok { Ok(()) } else { Err(Reason::SignatureMismatch) };
+            }
+        }
+        self.verifier.verify_bytes(body.bytes(), header.as_bytes())
     }
 
-    struct Classes(UnsafeCell<State>);
-
-    // SAFETY: wasm32 without threads: one thread touches the state, never reentrantly.
-    unsafe impl Sync for Classes {}
-
-    #[global_allocator]
-    static ALLOC: Classes = Classes(UnsafeCell::new(State { free: [0; 32], next: 0, end: 0 }));
-
-    /// The class (log2 of the block size) for a layout, or None when it cannot be served.
-    fn class(layout: Layout) -> Option<usize> {
-        if layout.align() > MIN || layout.size() > (1 << 31) {
-            return None;
+    fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
+        let list = if is_array(secret) { Array::from(secret) } else { Array::of1(secret) };
+        if list.length() == 0 {
+            return Err(verification_error(Reason::MissingSecret));
         }
-        let size = layout.size().max(MIN).next_power_of_two();
-        Some(size.trailing_zeros() as usize)
+        let mut verifier = Verifier::new();
+        for s in list.iter() {
+            if s.is_undefined() || s.is_null() || s.as_string().as_deref() == Some("") {
+                return Err(verification_error(Reason::MissingSecret));
+            }
+            let Some(text) = s.as_string() else {
+                return Err(JsTypeError::new("A webhook secret must be a string (the whsec_ secret).").into());
+            };
+            verifier.add(text.as_bytes());
+        }
+        Ok(Webhook { verifier, secrets: list })
+    }
+}
+
+#[wasm_bindgen]
+impl Webhook {
+    /// `new Webhook(secret | [secret, oldSecret])`: several secrets for rotation without downtime.
+    #[wasm_bindgen(constructor)]
+    pub fn new(secret: JsValue) -> Result<Webhook, JsValue> {
+        Webhook::from_secrets(&secret)
     }
 
-    unsafe impl GlobalAlloc for Classes {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            let Some(k) = class(layout) else { return null_mut() };
-            // SAFETY: single-threaded, and no allocation happens while this borrow lives.
-            let st = unsafe { &mut *self.0.get() };
-            let Some(head) = st.free.get_mut(k) else { return null_mut() };
-            if *head != 0 {
-                let block = *head;
-                // SAFETY: a free block holds the address of the next free block of its class.
-                *head = unsafe { *(block as *const usize) };
-                return block as *mut u8;
-            }
-            let size = 1usize << k;
-            if st.end - st.next < size {
-                let pages = size.div_ceil(PAGE).max(4);
-                let prev = memory_grow(0, pages);
-                if prev == usize::MAX {
-                    return null_mut();
-                }
-                let start = prev * PAGE;
-                if start != st.end {
-                    st.next = start;
-                }
-                st.end = start + pages * PAGE;
-            }
-            let block = st.next;
-            st.next += size;
-            block as *mut u8
-        }
+    /// The parsed event when `signatureHeader` signs `rawBody`; throws `WebhookVerificationError`.
+    pub fn verify(&self, raw_body: JsValue, signature_header: JsValue) -> Result<JsValue, JsValue> {
+        let body = body_of(&raw_body)?;
+        self.check(&body, &signature_header).map_err(verification_error)?;
+        body.event()
+    }
 
-        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            let Some(k) = class(layout) else { return };
-            // SAFETY: as in alloc.
-            let st = unsafe { &mut *self.0.get() };
-            if let Some(head) = st.free.get_mut(k) {
-                // SAFETY: the block is ours, at least MIN bytes and MIN-aligned.
-                unsafe { *(ptr as *mut usize) = *head };
-                *head = ptr as usize;
-            }
-        }
+    /// Whether `signatureHeader` signs `rawBody`; never throws.
+    #[wasm_bindgen(js_name = isValid)]
+    pub fn is_valid(&self, raw_body: JsValue, signature_header: JsValue) -> bool {
+        Body::read(&raw_body).is_some_and(|body| self.check(&body, &signature_header).is_ok())
+    }
 
-        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            let new = Layout::from_size_align(new_size, layout.align());
-            match new {
-                Ok(new) if class(new) == class(layout) => ptr,
-                Ok(new) => {
-                    // SAFETY: GlobalAlloc's contract, as the default realloc.
-                    let out = unsafe { self.alloc(new) };
-                    if !out.is_null() {
-                        unsafe {
-                            core::ptr::copy_nonoverlapping(ptr, out, layout.size().min(new_size));
-                            self.dealloc(ptr, layout);
-                        }
-                    }
-                    out
-                }
-                Err(_) => null_mut(),
-            }
+    /// Reads a Fetch API Request's raw body and `X-Webhook-Signature`, then verifies them.
+    #[wasm_bindgen(js_name = verifyRequest)]
+    pub fn verify_request(&self, request: JsValue) -> Promise {
+        let r: &RequestLike = request.unchecked_ref();
+        let headers = r.headers().ok().filter(|h| h.is_object());
+        let reads = js_sys::Reflect::get(&request, &JsValue::from_str("arrayBuffer")).is_ok_and(|f| f.is_function());
+        let Some(headers) = headers.filter(|_| reads && request.is_object()) else {
+            return Promise::reject(&JsTypeError::new("verifyRequest expects a Fetch API Request.").into());
+        };
+        if r.body_used().is_ok_and(|u| u.is_truthy()) {
+            return Promise::reject(
+                &JsTypeError::new("The request body was already read: pass the raw body you read to verify() instead.").into(),
+            );
         }
+        let header = headers.unchecked_ref::<HeadersLike>().get("x-webhook-signature").unwrap_or(JsValue::NULL);
+        let reading = match r.array_buffer() {
+            Ok(p) => Promise::resolve(&p),
+            Err(e) => return Promise::reject(&e),
+        };
+        let this = self.clone();
+        let verify = Closure::once_into_js(move |buffer: JsValue| this.verify(Uint8Array::new(&buffer).into(), header));
+        reading.unchecked_ref::<Thenable>().then_call(&verify)
+    }
+
+    /// The `X-Webhook-Signature` value of `rawBody` signed with `secret` (for tests).
+    pub fn sign(secret: JsValue, raw_body: JsValue) -> Result<String, JsValue> {
+        let body = body_of(&raw_body)?;
+        let hook = Webhook::from_secrets(&secret)?;
+        let hex = hook.verifier.sign(body.bytes()).map_err(verification_error)?;
+        Ok(hex.iter().map(|&b| char::from(b)).collect())
     }
 }
