@@ -1,6 +1,7 @@
 // Next.js: `next build`, then `next start`, with a chat and a webhook route on each runtime (edge and
-// Node). Next 15 builds with webpack (its default); Next 16 with webpack (`--webpack`) and with
-// Turbopack (its default). Both projects serve the same routes (shared/next-app, staged as app/).
+// Node), built by each bundler: Next 15 with webpack (its default) and Turbopack (`--turbopack`, beta
+// in 15.5); Next 16 with webpack (`--webpack`) and Turbopack (its default). Both projects serve the
+// same routes (shared/next-app, staged as app/).
 import { describe, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ async function buildAndStart(t, project, args, bundler) {
 describe('Next.js 15.5.29', () => {
   before(() => stage('next15', { next: true }));
   it('next build (webpack); next start: edge and Node routes', (t) => buildAndStart(t, 'next15', [], 'webpack'));
+  it('next build --turbopack; next start: edge and Node routes', (t) => buildAndStart(t, 'next15', ['--turbopack'], 'turbopack'));
 });
 
 describe('Next.js 16.4.6', () => {
