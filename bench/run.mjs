@@ -10,7 +10,7 @@
 //   bench/workerd/workerd.bench.mjs   the same call inside workerd
 //   bench/webhook.bench.mjs           webhook verification at 1 KiB / 64 KiB / 1 MiB
 //   bench/coldstart.mjs               a fresh process: import + first call
-//   bench/size.mjs                    Workers bundle sizes (esbuild --minify, gzip -9)
+//   bench/size.mjs                    Workers and Node bundle sizes (esbuild --minify, gzip -9)
 //   bench/sandbox.bench.mjs           the sandbox's chat answers per second over 1,000 entries
 // asyntai-edge and the SDKs resolve from bench/node_modules (make bench-install).
 import { execFileSync } from 'node:child_process';
@@ -43,16 +43,22 @@ function pick(obj, re) {
   return key === undefined ? null : obj[key];
 }
 
-/** Workers bundle sizes: bench/size.mjs's table, read back (name + version -> total gzip bytes). */
+/**
+ * Bundle sizes: bench/size.mjs's two tables (Workers, then Node), read back as
+ * { workers, node }, each name (without its version) -> total gzip bytes.
+ */
 function sizes() {
   const out = execFileSync(process.execPath, [join(HERE, 'size.mjs')], { encoding: 'utf8', cwd: ROOT });
-  const rows = {};
-  for (const line of out.trim().split('\n').slice(1)) {
-    const cells = line.split(/\s{2,}/);
-    const name = cells[0].replace(/ \S+$/, ''); // drop the version
-    rows[name] = Number(cells[4]);
-  }
-  return rows;
+  const [workers, node] = out.trim().split(/\n\s*\n/).map((table) => {
+    const rows = {};
+    for (const line of table.trim().split('\n').slice(1)) {
+      const cells = line.split(/\s{2,}/);
+      const name = cells[0].replace(/ \S+$/, ''); // drop the version
+      rows[name] = Number(cells[4]);
+    }
+    return rows;
+  });
+  return { workers, node };
 }
 
 const fmt = {
@@ -124,8 +130,8 @@ async function main() {
     `${fmt.x(ratio(c.importAndCallMs, o.importAndCallMs))} openai-node (whole process: ${fmt.x(ratio(c.processMs, o.processMs))})`,
     '≤ 0.5x openai-node', met(within(ratio(c.importAndCallMs, o.importAndCallMs), 0.5)));
 
-  log('Workers bundle sizes');
-  const sz = sizes();
+  log('bundle sizes (Workers, Node)');
+  const { workers: sz, node: nz } = sizes();
   const main = pick(sz, /^asyntai-edge \(client/);
   const small = pick(sz, /^asyntai-edge\/webhooks/);
   row('Workers bundle, main entry (esbuild --minify, JS + wasm, gzip -9)', fmt.bytes(main),
@@ -134,6 +140,14 @@ async function main() {
   row('Workers bundle, `asyntai-edge/webhooks`', fmt.bytes(small),
     `svix ${fmt.bytes(pick(sz, /^svix/))}; stripe-node (client + webhooks) ${fmt.bytes(pick(sz, /^stripe/))}`,
     `${fmt.x(small / 12000)} of the goal`, '≤ 12,000 B', met(within(small, 12000)));
+  const nodeMain = pick(nz, /^asyntai-edge \(client/);
+  const nodeSmall = pick(nz, /^asyntai-edge\/webhooks/);
+  row('Node bundle, main entry (esbuild --platform=node --format=esm --minify, one JS file: the wasm inline, gzip -9)', fmt.bytes(nodeMain),
+    `openai-node ${fmt.bytes(pick(nz, /^openai/))}; stripe-node ${fmt.bytes(pick(nz, /^stripe/))}`,
+    `${fmt.x(nodeMain / main)} the Workers bundle`, 'report', '—');
+  row('Node bundle, `asyntai-edge/webhooks`', fmt.bytes(nodeSmall),
+    `svix ${fmt.bytes(pick(nz, /^svix/))}; stripe-node (client + webhooks) ${fmt.bytes(pick(nz, /^stripe/))}`,
+    `${fmt.x(nodeSmall / small)} the Workers bundle`, 'report', '—');
 
   log('the sandbox');
   const sb = await benchSandbox({ rounds: ROUNDS, answers: 3000 });

@@ -1,11 +1,15 @@
-// Size of a Cloudflare Workers bundle (make bench-size): a small worker that uses one SDK, bundled the
-// way wrangler does (esbuild, conditions workerd/worker/browser, platform neutral, minified, .wasm kept
-// as separate modules), then each output file gzip -9'd and summed (Workers limit and bill the
-// compressed upload). asyntai-edge (the installed tarball) beside openai-node, stripe-node and svix,
-// pinned in bench/package.json, each used for what it has in common with us: a client call (and, for
-// Stripe, its webhook check), or a webhook verification.
+// Bundle sizes (make bench-size): a small worker that uses one SDK, bundled two ways, each output file
+// gzip -9'd and summed:
+//   - for Cloudflare Workers, the way wrangler does (esbuild, conditions workerd/worker/browser, platform
+//     neutral, minified, .wasm kept as separate modules): Workers limit and bill the compressed upload;
+//   - for Node (esbuild --bundle --platform=node --format=esm --minify): what a Node server bundle
+//     (Next.js Node routes, a Lambda, `esbuild --platform=node`) carries; asyntai-edge's Node entries
+//     hold their wasm inline (base64), so everything is in the one JS file.
+// asyntai-edge (the installed tarball) beside openai-node, stripe-node and svix, pinned in
+// bench/package.json, each used for what it has in common with us: a client call (and, for Stripe, its
+// webhook check), or a webhook verification.
 //
-// Usage: node bench/size.mjs [--check]   (--check: exit 1 when an asyntai-edge bundle is over its goal)
+// Usage: node bench/size.mjs [--check]   (--check: exit 1 when an asyntai-edge Workers bundle is over its goal)
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -111,17 +115,25 @@ function wasmModules(wasm) {
   };
 }
 
-async function measure(c, dir) {
+/** The two recipes: esbuild options for a Workers upload, and for a Node server bundle. */
+const RECIPES = {
+  workers: {
+    ...WORKERS_BUILD,
+    // What Workers' nodejs_compat provides, if an SDK asks for it (it is then not counted here).
+    external: ['node:*'],
+  },
+  // Node's built-in modules stay imports (platform node); they are listed beside the size.
+  node: { bundle: true, platform: 'node', format: 'esm', target: 'node20' },
+};
+
+async function measure(c, dir, recipe) {
   const wasm = new Map();
-  const outfile = join(dir, `${c.name.replace(/\W+/g, '_')}.js`);
+  const outfile = join(dir, `${c.name.replace(/\W+/g, '_')}-${recipe}.js`);
   const result = await esbuild.build({
     stdin: { contents: c.code, resolveDir: c.from, sourcefile: 'worker.js', loader: 'js' },
     outfile,
-    ...WORKERS_BUILD,
-
+    ...RECIPES[recipe],
     minify: true,
-    // What Workers' nodejs_compat provides, if an SDK asks for it (it is then not counted here).
-    external: ['node:*'],
     plugins: [wasmModules(wasm)],
     legalComments: 'none',
     metafile: true,
@@ -129,35 +141,43 @@ async function measure(c, dir) {
   });
   const js = readFileSync(outfile);
   const files = [['js', js], ...[...wasm].map(([name, file]) => [name, readFileSync(file)])];
-  const nodeImports = [...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.path.startsWith('node:')).map((i) => i.path)))];
+  const nodeImports = [...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path.replace(/^node:/, ''))))];
   return {
     raw: files.reduce((n, [, b]) => n + b.length, 0),
     gzip: files.reduce((n, [, b]) => n + gzipSync(b, { level: 9 }).length, 0),
     jsGzip: gzipSync(js, { level: 9 }).length,
     wasmGzip: files.slice(1).reduce((n, [, b]) => n + gzipSync(b, { level: 9 }).length, 0),
-    nodeImports,
+    nodeImports: nodeImports.filter((i) => !i.endsWith('.wasm')),
   };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'asyntai-size-'));
 const rows = [];
+const nodeRows = [];
 let over = false;
 try {
   for (const c of CASES) {
-    const m = await measure(c, dir);
+    const m = await measure(c, dir, 'workers');
     const goal = c.goal ? (m.gzip <= c.goal ? `<= ${c.goal} ok` : `> ${c.goal} OVER`) : '';
     if (c.goal && m.gzip > c.goal) over = true;
     rows.push([`${c.name} ${version(c.from, c.pkg)}`, m.raw, m.jsGzip, m.wasmGzip, m.gzip, goal, m.nodeImports.join(' ')]);
+    const n = await measure(c, dir, 'node');
+    nodeRows.push([`${c.name} ${version(c.from, c.pkg)}`, n.raw, n.jsGzip, n.wasmGzip, n.gzip, '', n.nodeImports.join(' ')]);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const head = ['Workers bundle (esbuild --minify, gzip -9)', 'raw B', 'JS gz B', 'wasm gz B', 'total gz B', 'goal', 'node: imports left out'];
-const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-const line = (r) => r.map((v, i) => (i === 0 || i >= 5 ? String(v).padEnd(width[i]) : String(v).padStart(width[i]))).join('  ').trimEnd();
-console.log(line(head));
-for (const r of rows) console.log(line(r));
+/** A table: the first column left-aligned, the figures right-aligned, the last two left-aligned. */
+function print(head, body) {
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((v, i) => (i === 0 || i >= 5 ? String(v).padEnd(width[i]) : String(v).padStart(width[i]))).join('  ').trimEnd();
+  console.log(line(head));
+  for (const r of body) console.log(line(r));
+}
+print(['Workers bundle (esbuild --minify, gzip -9)', 'raw B', 'JS gz B', 'wasm gz B', 'total gz B', 'goal', 'node: imports left out'], rows);
+console.log('');
+print(['Node bundle (esbuild --platform=node --format=esm --minify, gzip -9)', 'raw B', 'JS gz B', 'wasm gz B', 'total gz B', '', 'Node built-ins imported'], nodeRows);
 if (over && process.argv.includes('--check')) {
   console.error('an asyntai-edge bundle is over its size goal');
   process.exit(1);

@@ -3,7 +3,7 @@
 #                       (native ES modules, import map), an esbuild browser bundle in Chromium
 #   make test-types     tsc on tests/types/usage.ts (two resolutions), no `any` in the .d.ts, declared =
 #                       run-time exports, publint and attw on the tarball
-#   make bench-size     Workers bundle sizes: asyntai-edge beside openai, stripe and svix
+#   make bench-size     Workers and Node bundle sizes: asyntai-edge beside openai, stripe and svix
 # Each runtime test file closes with node:test's `# pass N` / `# fail N`.
 
 .PHONY: test-runtimes test-types bench-size bench-install
