@@ -22,8 +22,23 @@ export interface RequestOptions {
   /** Milliseconds per attempt, for this call. */
   timeout?: number;
   maxRetries?: number;
-  headers?: Record<string, string>;
+  /** Extra headers; `null` removes one the client would send. */
+  headers?: Record<string, string | null> | Headers | [string, string][];
+  /** Extra query parameters, sent as given (for parameters this version does not know yet; not the documented ones). */
+  query?: Record<string, string | number | boolean | null | undefined>;
+  /** Extra top-level JSON fields of a POST, sent as given (not the documented ones). */
+  body?: Record<string, unknown>;
 }
+
+/** An ISO 8601 date (`2026-01-31`) or date-time (`2026-01-31T12:00:00Z`), or a `Date`. */
+export type Timestamp = Date | string;
+
+/**
+ * The promise of one page that is also async-iterable over the items of every page, newest first:
+ * `for await (const lead of client.leads.list({ since: '2026-01-01' })) { ... }`. Each next page is
+ * asked with `before` = the oldest item of the last page; a short page is the last.
+ */
+export interface PagePromise<Page, Item> extends Promise<Page>, AsyncIterable<Item> {}
 
 /** A website id: a number, or a string of digits. Sent in the type each endpoint documents. */
 export type WebsiteId = number | `${number}`;
@@ -47,6 +62,8 @@ export interface ChatSendParams {
 export interface ChatResponse extends SuccessEnvelope {
   response: string;
   session_id: string;
+  /** A disclosure that the answer was written by an AI, where the account shows one. */
+  ai_disclosure?: string | null;
 }
 
 export interface Website {
@@ -68,6 +85,12 @@ export interface ConversationMessage {
   role: 'user' | 'assistant';
   content: string;
   timestamp: string;
+  /** Who wrote it: `ai`, `human`, ... */
+  sender_type?: 'ai' | 'human' | (string & {}) | null;
+  /** The human agent's name, for an agent's message. */
+  agent_name?: string | null;
+  /** How long the answer took, in milliseconds. */
+  response_time_ms?: number | null;
 }
 export interface Conversation extends SuccessEnvelope {
   session_id: string;
@@ -79,6 +102,10 @@ export interface SessionListParams {
   limit?: number;
   website_id?: WebsiteId;
   source?: SessionSource;
+  /** Only sessions started at or after this. */
+  since?: Timestamp;
+  /** Only sessions started before this (the paging cursor). */
+  before?: Timestamp;
 }
 export interface Session {
   session_id: string;
@@ -88,6 +115,15 @@ export interface Session {
   first_message_at: string;
   last_message_at: string;
   website_domain: string;
+  /** When it started: what `since`/`before` compare. */
+  started_at?: string | null;
+  ended_at?: string | null;
+  first_response_time_ms?: number | null;
+  first_human_response_at?: string | null;
+  taken_over_at?: string | null;
+  page_url?: string | null;
+  country?: string | null;
+  category?: string | null;
 }
 export interface SessionList extends SuccessEnvelope {
   sessions: Session[];
@@ -97,6 +133,12 @@ export interface LeadListParams {
   /** 1..100, default 50. */
   limit?: number;
   website_id?: WebsiteId;
+  /** Only leads started at or after this. */
+  since?: Timestamp;
+  /** Only leads started before this (the paging cursor). */
+  before?: Timestamp;
+  /** Only the leads with exactly this email address. */
+  email?: string;
 }
 export interface Lead {
   session_id: string;
@@ -104,6 +146,8 @@ export interface Lead {
   phone: string | null;
   page_url: string | null;
   started_at: string;
+  country?: string | null;
+  website_domain?: string | null;
 }
 export interface LeadList extends SuccessEnvelope {
   leads: Lead[];
@@ -131,6 +175,8 @@ export interface KnowledgeEntry {
   title: string;
   description: string;
   created_at: string;
+  /** How many chunks it was cut into. */
+  chunks_count?: number | null;
 }
 export interface KnowledgeList extends SuccessEnvelope {
   entries: KnowledgeEntry[];
@@ -174,9 +220,42 @@ export interface DeleteResponse extends SuccessEnvelope {
   message: string;
 }
 
-/** The documented webhook events (others may be sent too). */
+/** The documented webhook events, and those the vendor's own clients receive (others may be sent too). */
 export type WebhookEventName =
-  | 'message.received' | 'conversation.started' | 'escalation.requested' | 'takeover.started' | 'lead.captured';
+  | 'message.received' | 'conversation.started' | 'escalation.requested' | 'takeover.started' | 'lead.captured'
+  | 'ticket.created';
+
+export interface TicketListParams {
+  /** 1..100. */
+  limit?: number;
+  website_id?: WebsiteId;
+  /** Only tickets created at or after this. */
+  since?: Timestamp;
+  /** Only tickets created before this (the paging cursor). */
+  before?: Timestamp;
+}
+/** A support ticket, opened when a visitor asks for a human. */
+export interface Ticket {
+  /** e.g. `TKT-00001`. */
+  ticket_number: string;
+  session_id: string;
+  status: 'open' | 'assigned' | 'resolved' | (string & {});
+  priority: 'low' | 'normal' | 'high' | (string & {});
+  subject: string;
+  visitor_email: string | null;
+  page_url: string | null;
+  website_id: number | null;
+  channel: string;
+  assigned_to: string | null;
+  /** What `since`/`before` compare. */
+  created_at: string;
+  first_assigned_at: string | null;
+  first_response_at: string | null;
+  resolved_at: string | null;
+}
+export interface TicketList extends SuccessEnvelope {
+  tickets: Ticket[];
+}
 export interface WebhookEndpoint {
   id: string;
   url: string;
@@ -219,10 +298,13 @@ export declare class Asyntai {
     list(params: ConversationListParams, options?: RequestOptions): Promise<Conversation>;
   };
   readonly sessions: {
-    list(params?: SessionListParams, options?: RequestOptions): Promise<SessionList>;
+    list(params?: SessionListParams, options?: RequestOptions): PagePromise<SessionList, Session>;
   };
   readonly leads: {
-    list(params?: LeadListParams, options?: RequestOptions): Promise<LeadList>;
+    list(params?: LeadListParams, options?: RequestOptions): PagePromise<LeadList, Lead>;
+  };
+  readonly tickets: {
+    list(params?: TicketListParams, options?: RequestOptions): PagePromise<TicketList, Ticket>;
   };
   readonly account: {
     get(options?: RequestOptions): Promise<AccountResponse>;

@@ -1,4 +1,5 @@
 // Types of `asyntai-edge/webhooks` (re-exported by `asyntai-edge`).
+import type { Ticket } from './client.js';
 export { WebhookVerificationError } from './errors.js';
 export type { WebhookVerificationReason } from './errors.js';
 
@@ -44,6 +45,8 @@ export type EscalationRequestedEvent = WebhookEventEnvelope<'escalation.requeste
 export type TakeoverStartedEvent = WebhookEventEnvelope<'takeover.started', UnpublishedPayload>;
 /** A visitor left contact details. */
 export type LeadCapturedEvent = WebhookEventEnvelope<'lead.captured', LeadCapturedPayload>;
+/** A support ticket was opened (a visitor asked for a human): the payload is the ticket. */
+export type TicketCreatedEvent = WebhookEventEnvelope<'ticket.created', Ticket>;
 
 /** Every event this version knows. */
 export type KnownWebhookEvent =
@@ -51,7 +54,8 @@ export type KnownWebhookEvent =
   | ConversationStartedEvent
   | EscalationRequestedEvent
   | TakeoverStartedEvent
-  | LeadCapturedEvent;
+  | LeadCapturedEvent
+  | TicketCreatedEvent;
 
 /**
  * An event this version does not know: new events pass through `verify()` instead of failing.

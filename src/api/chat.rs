@@ -56,7 +56,6 @@ pub struct ChatResponse {
     /// The conversation's id: pass it back to continue it.
     pub session_id: String,
     /// A disclosure that the answer was written by an AI, where the account shows one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_disclosure: Option<String>,
     /// Fields this crate does not know yet.
     #[serde(flatten)]

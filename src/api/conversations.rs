@@ -53,13 +53,10 @@ pub struct ConversationMessage {
     /// ISO 8601.
     pub timestamp: String,
     /// Who wrote it: `ai`, `human`... (not always sent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_type: Option<String>,
     /// The human agent's name, for an agent's message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
     /// How long the answer took, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_time_ms: Option<u64>,
     /// Fields this crate does not know yet.
     #[serde(flatten)]

@@ -226,7 +226,6 @@ pub struct KnowledgeEntry {
     /// ISO 8601.
     pub created_at: String,
     /// How many chunks it was cut into.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunks_count: Option<u64>,
     /// Fields this crate does not know yet.
     #[serde(flatten)]

@@ -102,10 +102,8 @@ pub struct Lead {
     /// When the conversation started (ISO 8601): what `since`/`before` compare.
     pub started_at: String,
     /// The visitor's country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The website's domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_domain: Option<String>,
     /// Fields this crate does not know yet.
     #[serde(flatten)]

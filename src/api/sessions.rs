@@ -106,28 +106,20 @@ pub struct Session {
     /// The website's domain.
     pub website_domain: String,
     /// When it started (ISO 8601): what `since`/`before` compare.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// When it ended, if it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<String>,
     /// How long the first answer took, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_response_time_ms: Option<u64>,
     /// When a human agent first answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_human_response_at: Option<String>,
     /// When a human agent took over.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taken_over_at: Option<String>,
     /// The page the visitor was on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,
     /// The visitor's country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The conversation's category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Fields this crate does not know yet.
     #[serde(flatten)]
