@@ -91,10 +91,10 @@ impl Shared {
             Ok(p) => p,
             Err(e) => return self.reject(e),
         };
-        let first = self.send(req, settings, None);
-        let state = PagerState {
+        let state = Rc::new(RefCell::new(PagerState {
             shared: self.clone(),
-            first: Some(first.clone()),
+            first: None,
+            first_result: None,
             items: VecDeque::new(),
             pager: Pager::new(op.page_size(), op.before()),
             items_key: op.items_key(),
@@ -103,8 +103,25 @@ impl Shared {
             options: again,
             before: None,
             done: false,
-        };
-        let iterator: JsValue = PageIterator { state: Rc::new(RefCell::new(state)) }.into();
+        }));
+        // The first page's future hands its result to the iterator's state when it settles, so the
+        // state holds the promise only while it is pending: a state that held it for good would hold
+        // the iterator too (the promise carries it as [Symbol.asyncIterator]), through the externref
+        // table, where no garbage collector sees the cycle.
+        let shared = self.clone();
+        let handoff = state.clone();
+        let first = drive(async move {
+            let r = shared.client.redactor();
+            let result = shared.client.execute::<JsJson>(&req, None, &settings).await.map_err(|e| errors::to_js(e.error, e.cause, r));
+            let mut s = handoff.borrow_mut();
+            s.first = None;
+            s.first_result = Some(result.clone());
+            result
+        });
+        if state.borrow().first_result.is_none() {
+            state.borrow_mut().first = Some(first.clone());
+        }
+        let iterator: JsValue = PageIterator { state }.into();
         let _ = Reflect::set(&first, &js_sys::Symbol::async_iterator(), &super::returns(&iterator));
         first
     }
@@ -112,8 +129,10 @@ impl Shared {
 
 struct PagerState {
     shared: Rc<Shared>,
-    /// The first page: the promise the list call returned (iterating does not ask for it again).
+    /// The first page: the promise the list call returned (iterating does not ask for it again),
+    /// while it is pending; then how it settled, until the iteration takes it.
     first: Option<Promise>,
+    first_result: Option<Result<JsValue, JsValue>>,
     items: VecDeque<JsValue>,
     /// The list's request and options, for the next pages.
     op: Box<dyn PagedRequest>,
@@ -139,6 +158,12 @@ impl core::fmt::Debug for PageIterator {
     }
 }
 
+/// What the iterator does next when it has no item left.
+enum Next {
+    Settled(Result<JsValue, JsValue>),
+    Wait(Promise),
+}
+
 fn iter_result(value: &JsValue, done: bool) -> JsValue {
     let o = Object::new();
     let _ = Reflect::set(&o, &"value".into(), value);
@@ -153,7 +178,7 @@ impl PageIterator {
         let state = self.state.clone();
         drive(async move {
             loop {
-                let page = {
+                let next = {
                     let mut s = state.borrow_mut();
                     if let Some(item) = s.items.pop_front() {
                         return Ok(iter_result(&item, false));
@@ -161,28 +186,33 @@ impl PageIterator {
                     if s.done {
                         return Ok(iter_result(&JsValue::UNDEFINED, true));
                     }
-                    match (s.first.take(), s.before.take()) {
-                        (Some(first), _) => first,
-                        (None, Some(before)) => {
-                            let shared = s.shared.clone();
-                            s.op.set_before(before);
-                            let o = s.options.clone();
-                            match shared.prepare(s.op.as_request(), o).map(|(req, settings)| shared.send(req, settings, None)) {
-                                Ok(p) => p,
-                                Err(e) => {
-                                    s.done = true;
-                                    let r = shared.client.redactor();
-                                    return Err(errors::to_js(e, None, r));
-                                }
-                            }
+                    if let Some(result) = s.first_result.take() {
+                        Next::Settled(result)
+                    } else if let Some(first) = s.first.clone() {
+                        Next::Wait(first)
+                    } else if let Some(before) = s.before.take() {
+                        let shared = s.shared.clone();
+                        s.op.set_before(before);
+                        let o = s.options.clone();
+                        match shared.prepare(s.op.as_request(), o) {
+                            Ok((req, settings)) => Next::Wait(shared.send(req, settings, None)),
+                            Err(e) => Next::Settled(Err(errors::to_js(e, None, shared.client.redactor()))),
                         }
-                        (None, None) => {
-                            s.done = true;
-                            return Ok(iter_result(&JsValue::UNDEFINED, true));
-                        }
+                    } else {
+                        s.done = true;
+                        return Ok(iter_result(&JsValue::UNDEFINED, true));
                     }
                 };
-                let body = match Await::new(page).await {
+                let settled = match next {
+                    Next::Settled(result) => result,
+                    Next::Wait(page) => {
+                        let result = Await::new(page).await;
+                        // The first page's own future has left its result too: it is this one.
+                        state.borrow_mut().first_result = None;
+                        result
+                    }
+                };
+                let body = match settled {
                     Ok(body) => body,
                     Err(e) => {
                         state.borrow_mut().done = true;
@@ -216,6 +246,7 @@ impl PageIterator {
         let mut s = self.state.borrow_mut();
         s.items.clear();
         s.first = None;
+        s.first_result = None;
         s.done = true;
         Promise::resolve(&iter_result(&JsValue::UNDEFINED, true))
     }

@@ -68,14 +68,14 @@ export const mb = (n) => `${(n / 1048576).toFixed(2)} MiB`;
 
 /**
  * Wraps the global setTimeout/clearTimeout and remembers every timer armed from the package's own
- * files (asyntai-edge/lib/...) until it fires or is cleared. `live()` lists those still pending.
+ * files (asyntai-edge/lib/..., the wasm modules' glue in asyntai-edge/wasm/...) until it fires or is cleared. `live()` lists those still pending.
  */
 export function trackTimers() {
   const origSet = globalThis.setTimeout;
   const origClear = globalThis.clearTimeout;
   const live = new Map();
   let armed = 0;
-  const fromPackage = /asyntai-edge[\\/](lib|entries)[\\/]/;
+  const fromPackage = /asyntai-edge[\\/](lib|entries|wasm)[\\/]/;
   globalThis.setTimeout = function setTimeout(fn, ms, ...args) {
     const stack = new Error().stack ?? "";
     const mine = fromPackage.test(stack);
