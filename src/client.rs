@@ -438,7 +438,9 @@ impl<T: Transport> Client<T> {
         let inner = &*self.inner;
         let t = &inner.transport;
         let signal = settings.signal.as_ref();
-        let url = format!("{}{}", inner.base, req.path);
+        let mut url = String::with_capacity(inner.base.len() + req.path.len());
+        url.push_str(&inner.base);
+        url.push_str(&req.path);
         let set = match &req.body {
             Body::None => 0,
             Body::Json(_) => 1,

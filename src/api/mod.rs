@@ -59,7 +59,7 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// GET: idempotent, retried on transient failures.
-    Get,
+    Get = 0,
     /// POST: not idempotent; retried only when the server said it did not process it.
     Post,
     /// DELETE: idempotent.

@@ -35,7 +35,7 @@ extern "C" {
     /// (workerd refuses fields it does not implement, e.g. `mode`).
     type FetchInit;
     #[wasm_bindgen(method, setter = method)]
-    fn set_method(this: &FetchInit, v: &str);
+    fn set_method(this: &FetchInit, v: &JsValue);
     #[wasm_bindgen(method, setter = headers)]
     fn set_headers(this: &FetchInit, v: &JsValue);
     #[wasm_bindgen(method, setter = body)]
@@ -99,6 +99,8 @@ extern "C" {
 
 /// Interned strings and functions, made once per thread.
 struct Statics {
+    /// "GET", "POST", "DELETE".
+    methods: [JsValue; 3],
     abort: Function,
     watch: Watch,
     listener: Function,
@@ -117,7 +119,8 @@ fn with_statics<R>(f: impl FnOnce(&Statics) -> R) -> Option<R> {
             let listener = Closure::<dyn Fn(JsValue)>::new(on_caller_abort).into_js_value().unchecked_into();
             let once = Object::new();
             js_sys::Reflect::set(&once, &"once".into(), &JsValue::TRUE).ok()?;
-            let _ = cell.set(Statics { abort, watch: Watch::new_weak_map(), listener, once: once.into() });
+            let methods = [JsValue::from_str("GET"), JsValue::from_str("POST"), JsValue::from_str("DELETE")];
+            let _ = cell.set(Statics { methods, abort, watch: Watch::new_weak_map(), listener, once: once.into() });
         }
         cell.get().map(f)
     })
@@ -301,8 +304,8 @@ impl FetchTransport {
             o
         };
         match req.standard_headers.and_then(|i| self.headers.get(i)) {
-            // A copy of the set built once: a fetch that changes the object changes no later call.
-            Some(cell) => Object::assign(&Object::new(), cell.get_or_init(build)).into(),
+            // The set built once, frozen: a fetch cannot change it for the calls after.
+            Some(cell) => cell.get_or_init(|| Object::freeze(&build())).clone().into(),
             None => build().into(),
         }
     }
@@ -372,7 +375,8 @@ impl Transport for FetchTransport {
     async fn send(&self, req: HttpRequest<'_, JsFile>, signal: Option<&JsValue>) -> Result<FetchAnswer, Failure<JsValue>> {
         let mut attempt = Attempt::arm(req.timeout_ms, signal).map_err(Failure::Network)?;
         let init: FetchInit = Object::new().unchecked_into();
-        init.set_method(req.method.as_str());
+        let method = req.method as usize;
+        with_statics(|s| init.set_method(&s.methods[method]));
         init.set_headers(&self.headers_object(&req));
         match req.body {
             HttpBody::Empty => {}

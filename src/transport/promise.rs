@@ -24,6 +24,9 @@ type Task = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
 #[derive(Default)]
 struct Slot {
+    /// `onFulfilled` and `onRejected` bound to this slot's number: made when the slot is first used,
+    /// kept when it is reused, so a call binds nothing.
+    callbacks: Option<(Function, Function)>,
     task: Option<Task>,
     /// The promise the task waits on, left here by [`Await`] when it suspends.
     pending: Option<Promise>,
@@ -102,10 +105,21 @@ fn step(slot: usize) -> Step {
             });
             match pending {
                 Some(promise) => {
-                    let index = JsValue::from(slot as u32);
-                    CALLBACKS.with(|(ok, err)| {
-                        Step::Wait(then2(&promise, &bind(ok, &index), &bind(err, &index)))
-                    })
+                    let callbacks = SLOTS.with(|s| s.borrow().slots.get(slot).and_then(|e| e.callbacks.clone()));
+                    let (ok, err) = match callbacks {
+                        Some(pair) => pair,
+                        None => {
+                            let index = JsValue::from(slot as u32);
+                            let pair = CALLBACKS.with(|(ok, err)| (bind(ok, &index), bind(err, &index)));
+                            SLOTS.with(|s| {
+                                if let Some(e) = s.borrow_mut().slots.get_mut(slot) {
+                                    e.callbacks = Some(pair.clone());
+                                }
+                            });
+                            pair
+                        }
+                    };
+                    Step::Wait(then2(&promise, &ok, &err))
                 }
                 None => {
                     release(slot);
@@ -120,7 +134,7 @@ fn release(slot: usize) {
     SLOTS.with(|s| {
         let mut s = s.borrow_mut();
         if let Some(entry) = s.slots.get_mut(slot) {
-            *entry = Slot::default();
+            *entry = Slot { callbacks: entry.callbacks.take(), ..Slot::default() };
             s.free.push(slot);
         }
     });
@@ -131,14 +145,16 @@ fn release(slot: usize) {
 pub fn drive<F: Future<Output = Result<JsValue, JsValue>> + 'static>(future: F) -> Promise {
     let slot = SLOTS.with(|s| {
         let mut s = s.borrow_mut();
-        let entry = Slot { task: Some(Box::pin(future)), pending: None, settled: None };
+        let task = Some(Box::pin(future) as Task);
         match s.free.pop() {
             Some(i) => {
-                s.slots[i] = entry;
+                if let Some(e) = s.slots.get_mut(i) {
+                    e.task = task;
+                }
                 i
             }
             None => {
-                s.slots.push(entry);
+                s.slots.push(Slot { task, ..Slot::default() });
                 s.slots.len() - 1
             }
         }
