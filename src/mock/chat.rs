@@ -78,22 +78,23 @@ impl Mock {
         let timestamp = time::iso8601(at);
         let domain = self.domain(site).to_owned();
 
-        let mut deliveries = Vec::new();
-        if started {
-            let payload = JsonObject::new()
+        // The fields every session event starts with.
+        let about_session = || {
+            JsonObject::new()
                 .string("session_id", &session_id)
                 .integer("website_id", site)
                 .string("website_domain", &domain)
+        };
+        let mut deliveries = Vec::new();
+        if started {
+            let payload = about_session()
                 .string("source", "api")
                 .string("first_message", &message)
                 .string("started_at", &started_at)
                 .finish();
             self.deliver(site, "conversation.started", &payload, &mut deliveries);
         }
-        let payload = JsonObject::new()
-            .string("session_id", &session_id)
-            .integer("website_id", site)
-            .string("website_domain", &domain)
+        let payload = about_session()
             .string("source", "api")
             .string("message", &message)
             .string("response", &answer)
@@ -113,10 +114,7 @@ impl Mock {
             self.deliver(site, "lead.captured", &payload, &mut deliveries);
         }
         if escalate {
-            let payload = JsonObject::new()
-                .string("session_id", &session_id)
-                .integer("website_id", site)
-                .string("website_domain", &domain)
+            let payload = about_session()
                 .string("message", &message)
                 .string("reason", "visitor_requested_human")
                 .string("timestamp", &timestamp)
