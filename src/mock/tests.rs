@@ -1393,7 +1393,7 @@ mod never_panics {
         #[test]
         fn any_request(
             method in "(GET|POST|DELETE|PUT)",
-            target in "(/api/v1)?/(chat|knowledge|webhooks|sessions|leads|conversations|account|websites|knowledge/(text|url|spreadsheet|[a-z%0-9.-]{0,8})|webhooks/[a-z%0-9.-]{0,8})/?(\\?[a-z_=&%0-9+]{0,24})?",
+            target in "(/api/v1)?/(chat|knowledge|webhooks|sessions|leads|tickets|conversations|account|websites|knowledge/(text|url|spreadsheet|[a-z%0-9.-]{0,8})|webhooks/[a-z%0-9.-]{0,8})/?(\\?[a-z_=&%0-9+]{0,24})?",
             content_type in "(application/json|multipart/form-data; boundary=[a-z]{0,3}|text/plain)",
             body in proptest::collection::vec(any::<u8>(), 0..300),
         ) {
@@ -1412,6 +1412,32 @@ mod never_panics {
             check(&mut m, "POST", "/chat/", &bearer(), body.as_bytes());
             let body = json!({"title": session, "content": message}).to_string();
             check(&mut m, "POST", "/knowledge/text/", &bearer(), body.as_bytes());
+        }
+
+        #[test]
+        fn any_list_query(
+            path in "(sessions|leads|tickets)",
+            since in "(\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{0,12})?)?([Zz]|[+ -][0-9]{2}(:?[0-9]{2})?)?)?)",
+            before in "(\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?Z)?)",
+            email in "\\PC{0,20}",
+            website_id in "(1|2|[0-9]{0,20}|\\PC{0,5})",
+        ) {
+            let mut m = mock();
+            chat(&mut m, "hi, mail me at a@example.com, I need a human", "s");
+            let q = |k: &str, v: &str| format!("{k}={}", crate::api::encode_segment(v));
+            let target = format!(
+                "/{path}/?{}&{}&{}&{}",
+                q("since", &since), q("before", &before), q("email", &email), q("website_id", &website_id)
+            );
+            let r = m.handle("GET", &target, &bearer(), b"", NOW);
+            prop_assert!(matches!(r.status, 200 | 400 | 404), "{target}: {} {}", r.status, r.body);
+            check(&mut m, "GET", &target, &bearer(), b"");
+            // Whatever the parser takes lies within years 0000..=9999, give or take a day of offset:
+            // 0000-01-01T00:00:00Z is -62167219200000 ms, 10000-01-01T00:00:00Z 253402300800000 ms.
+            const DAY_MS: i64 = 86_400_000;
+            if let Some(ms) = time::parse_instant(&since) {
+                prop_assert!((-62_167_219_200_000 - DAY_MS..=253_402_300_800_000 + DAY_MS).contains(&ms), "{since}: {ms}");
+            }
         }
 
         #[test]
