@@ -4,10 +4,12 @@
 //! (status, JSON body, webhook deliveries to make), so the same code runs natively in `cargo test`
 //! and behind the wasm boundary.
 //!
-//! One file per resource, as in `src/api/`: [`chat`](self) (`chat.rs`), `websites.rs`,
-//! `conversations.rs`, `sessions.rs`, `leads.rs`, `account.rs`, `knowledge.rs`, `webhooks.rs`,
-//! `tickets.rs`; `request.rs` reads requests (JSON bodies with the client core's own option rules),
-//! `seed.rs` seeds knowledge and webhooks, `options.rs` holds the plan, quotas and websites.
+//! One file per resource, as in `src/api/`: `chat.rs`, `websites.rs`, `conversations.rs`,
+//! `sessions.rs`, `leads.rs`, `account.rs`, `knowledge.rs`, `webhooks.rs`, `tickets.rs`. Beside them:
+//! `route.rs` (paths and methods), `request.rs` (reading requests: JSON bodies with the client core's
+//! own option rules, the query, the `since`/`before` window), `seed.rs` (knowledge and webhooks to
+//! start with), `options.rs` (the plan, quotas and websites), `ids.rs`, `time.rs`, and the engines:
+//! `search.rs` (BM25), `detect.rs` (leads, escalations), `multipart.rs` (uploads, CSV).
 //!
 //! What it keeps and enforces:
 //! - auth (`Authorization: Bearer <key>` or `X-API-Key: <key>`; 401), the plan (`free` has no API
@@ -19,7 +21,7 @@
 //! - what the vendor's own clients send beyond the reference: `website_id` as an integer or a string
 //!   of digits everywhere; `since`/`before` paging, newest first, on sessions, leads and tickets; the
 //!   leads `email` filter; the extra fields they read;
-//! - chat answers retrieved from the knowledge base with BM25 ([`search`]), a plain fallback, and an
+//! - chat answers retrieved from the knowledge base with BM25 (`search.rs`), a plain fallback, and an
 //!   escalation when the visitor asks for a human;
 //! - signed webhook deliveries ([`EVENTS`]), handed back to the caller to send.
 //!
