@@ -2,7 +2,8 @@
 // client (not this package), over 8 kept-alive connections, a mix of every kind of answer: reads,
 // chat messages, knowledge added and deleted, 400s, 404s, 401s. Memory of the server process at the
 // start and end of the run, after a warm-up: RSS (from /proc) and the V8 heap after a full GC (the
-// server runs with --expose-gc and reports on SIGUSR2). Prints the requests per second over loopback.
+// server runs with --expose-gc and reports on SIGUSR2). Prints the requests per second over loopback
+// and the server's CPU time per request (what one core could serve, without the client beside it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -18,6 +19,12 @@ const KEY = 'load_key';
 function rssOf(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m[1]) / 1024;
+}
+
+/** CPU time a process has used, in ms (user + system, from /proc; clock ticks of 10 ms). */
+function cpuOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
 }
 
 /** The i-th request of the mix: [method, path, body, expected status]. */
@@ -82,14 +89,17 @@ describe('the sandbox server under load', () => {
       await run(sb.base, 1, warm);
       const start = await sb.stats();
       const rssStart = rssOf(sb.proc.pid);
+      const cpuStart = cpuOf(sb.proc.pid);
       const t0 = performance.now();
       await run(sb.base, warm + 1, TOTAL);
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = cpuOf(sb.proc.pid) - cpuStart;
       const end = await sb.stats();
       const rssEnd = rssOf(sb.proc.pid);
       const served = end.requests - start.requests; // the run's requests and its knowledge deletions
       const line = `load: ${served} requests in ${seconds.toFixed(2)} s = ${Math.round(served / seconds)} requests/s `
-        + `over loopback (${CONNECTIONS} connections); server RSS ${rssStart.toFixed(1)} -> ${rssEnd.toFixed(1)} MB, `
+        + `over loopback (${CONNECTIONS} connections; the client shares the machine), server CPU `
+        + `${Math.round((cpu * 1000) / served)} us a request; server RSS ${rssStart.toFixed(1)} -> ${rssEnd.toFixed(1)} MB, `
         + `heap used after GC ${start.heap.toFixed(1)} -> ${end.heap.toFixed(1)} MB`;
       console.log(`# ${line}`);
       assert.ok(served >= TOTAL, line);
