@@ -62,7 +62,8 @@ export function createSandboxServer({ key, plan, seed = {}, log, fetch = globalT
       throw err;
     }
   };
-  const mock = new MockAsyntai({ apiKey: key, plan, fetch: deliver, ...seed });
+  const { websites, knowledge, webhooks } = seed;
+  const mock = new MockAsyntai({ apiKey: key, plan, fetch: deliver, websites, knowledge, webhooks });
 
   function reply(req, res, started, status, body) {
     if (!res.headersSent) {
