@@ -80,7 +80,7 @@ $(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/a
 tests-install: $(TARBALL)
 	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
 
-test: lint test-rust test-wasm test-rust-worker test-js test-reliability test-example test-runtimes test-types test-frameworks
+test: lint test-rust test-wasm test-rust-worker test-js test-sandbox test-reliability test-example test-runtimes test-types test-frameworks
 	@echo "make test: all passed"
 
 # clippy denies unwrap/expect outside tests (src/lib.rs): a panic in wasm kills the module.

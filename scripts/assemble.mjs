@@ -11,6 +11,8 @@ mkdirSync(out, { recursive: true });
 for (const f of ['package.json', 'README.md', 'LICENSE']) cpSync(join(root, 'pkg-template', f), join(out, f));
 cpSync(join(root, 'pkg-template', 'lib'), join(out, 'lib'), { recursive: true });
 cpSync(join(root, 'pkg-template', 'types'), join(out, 'types'), { recursive: true });
+// `npx asyntai-edge sandbox`: the package's bin (the sandbox as an HTTP server).
+cpSync(join(root, 'pkg-template', 'bin'), join(out, 'bin'), { recursive: true });
 for (const mod of ['core', 'webhooks', 'testing']) {
   const from = join(root, 'target', 'wasm-out', mod);
   mkdirSync(join(out, 'wasm', mod), { recursive: true });

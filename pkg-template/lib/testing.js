@@ -7,6 +7,12 @@ const SEP = '\u001f';
 // Where a relative URL given to `mock.fetch` is resolved (`mock.fetch('/api/v1/account/')`).
 const SANDBOX_ORIGIN = 'http://sandbox.invalid';
 const PLANS = ['starter', 'standard', 'pro', 'free'];
+/**
+ * The sandbox server (`npx asyntai-edge sandbox`, bin/sandbox.js) answers each HTTP request through
+ * this method, with no Request or Response object on the way: `(method, target, headers, bytes)`,
+ * headers as `name\nvalue\n...`, to a promise of `{status, body}` (deliveries made first). Internal.
+ */
+const SERVE = Symbol.for('asyntai-edge.sandbox.serve');
 
 function optionError(thrown) {
   const text = typeof thrown === 'string' ? thrown : String(thrown && thrown.message);
@@ -88,13 +94,14 @@ export function createMockAsyntai(core) {
     #deliver;
 
     /**
-     * @param {{apiKey?: string, plan?: string, fetch?: Function, websites?: object[], limits?: object}} [options]
+     * @param {{apiKey?: string, plan?: string, fetch?: Function, websites?: object[], limits?: object,
+     *   knowledge?: object[], webhooks?: object[]}} [options]
      */
     constructor(options = {}) {
       if (options === null || typeof options !== 'object') {
         throw new ValidationError('new MockAsyntai(options): options must be an object', 'options');
       }
-      const { apiKey = 'test_key', plan = 'starter', fetch, websites, limits } = options;
+      const { apiKey = 'test_key', plan = 'starter', fetch, websites, limits, knowledge, webhooks } = options;
       if (typeof apiKey !== 'string' || apiKey === '') {
         throw new ValidationError('new MockAsyntai(): `apiKey` must be a non-empty string', 'apiKey');
       }
@@ -112,11 +119,16 @@ export function createMockAsyntai(core) {
       if (limits !== undefined && (limits === null || typeof limits !== 'object' || Array.isArray(limits))) {
         throw new ValidationError('new MockAsyntai(): `limits` must be an object', 'limits');
       }
+      if (knowledge !== undefined && !Array.isArray(knowledge)) {
+        throw new ValidationError('new MockAsyntai(): `knowledge` must be an array of {title, content} or {url, title?, content?}', 'knowledge');
+      }
+      if (webhooks !== undefined && !Array.isArray(webhooks)) {
+        throw new ValidationError('new MockAsyntai(): `webhooks` must be an array of {url, events, secret?}', 'webhooks');
+      }
+      const json = (value) => (value === undefined ? undefined : JSON.stringify(value));
       try {
         this.#core = new core.MockCore(
-          apiKey, plan,
-          websites === undefined ? undefined : JSON.stringify(websites),
-          limits === undefined ? undefined : JSON.stringify(limits));
+          apiKey, plan, json(websites), json(limits), json(knowledge), json(webhooks), Date.now());
       } catch (e) {
         throw optionError(e);
       }
@@ -150,16 +162,21 @@ export function createMockAsyntai(core) {
       const body = request.bytes !== undefined ? request.bytes
         : request.method === 'GET' || request.method === 'HEAD' ? EMPTY
           : new Uint8Array(await request.arrayBuffer());
-      const out = this.#core.handle(request.method, request.target, request.headers, body, Date.now());
+      const { status, body: text } = await this[SERVE](request.method, request.target, request.headers, body);
+      return new Response(text, { status, headers: { 'content-type': 'application/json' } });
+    }
+
+    /** One request, answered by the core: see SERVE. */
+    async [SERVE](method, target, headers, bytes) {
+      const out = this.#core.handle(method, target, headers, bytes, Date.now());
       const first = out.indexOf('\n');
       const second = out.indexOf('\n', first + 1);
-      const status = Number(out.slice(0, first));
       const deliveries = out.slice(first + 1, second);
       if (deliveries !== '[]') {
         // Made one by one, in order, before the answer: tests see them as soon as the call returns.
         for (const d of JSON.parse(deliveries)) await this.#send(d);
       }
-      return new Response(out.slice(second + 1), { status, headers: { 'content-type': 'application/json' } });
+      return { status: Number(out.slice(0, first)), body: out.slice(second + 1) };
     }
 
     async #send(d) {

@@ -3,8 +3,16 @@
 /** A plan of the sandbox's account. `free` has no API access: every request gets 403. */
 export type MockPlan = 'starter' | 'standard' | 'pro' | 'free';
 
-/** The events the sandbox delivers (a webhook may also subscribe to `takeover.started`, never sent here). */
-export type MockWebhookEvent = 'conversation.started' | 'message.received' | 'lead.captured' | 'escalation.requested';
+/**
+ * The events the sandbox delivers (a webhook may also subscribe to `takeover.started`, never sent here).
+ * `ticket.created` carries the ticket as `GET /tickets/` lists it: one is opened when a visitor asks for a human.
+ */
+export type MockWebhookEvent =
+  | 'conversation.started'
+  | 'message.received'
+  | 'lead.captured'
+  | 'escalation.requested'
+  | 'ticket.created';
 
 /** A website of the sandbox's account, as `GET /websites/` lists it. */
 export interface MockWebsite {
@@ -28,6 +36,36 @@ export interface MockLimits {
   spreadsheetRows?: number;
 }
 
+/** A knowledge entry the sandbox starts with: text, as `POST /knowledge/text/` takes it. */
+export interface MockSeedText {
+  title: string;
+  /** At least 10 characters. */
+  content: string;
+  /** An integer or a string of digits; default: the primary website. */
+  website_id?: number | string;
+}
+
+/** A knowledge entry the sandbox starts with: a page, with the text it would have fetched. */
+export interface MockSeedPage {
+  /** An absolute http(s) URL. Nothing is fetched. */
+  url: string;
+  /** Default: made from the URL (`/shipping-policy` -> `"Shipping Policy - example.com"`). */
+  title?: string;
+  /** The page's text, answered from. Default: only the title and URL are searchable. */
+  content?: string;
+  website_id?: number | string;
+}
+
+/** A webhook the sandbox starts with. */
+export interface MockSeedWebhook {
+  /** HTTPS, or http to a loopback host (`http://127.0.0.1:3000/webhooks`). */
+  url: string;
+  events: Array<MockWebhookEvent | 'takeover.started'>;
+  /** The signing secret, so your receiver can be configured beforehand. Default: a generated `whsec_` secret. */
+  secret?: string;
+  website_id?: number | string;
+}
+
 export interface MockAsyntaiOptions {
   /** The only key the sandbox accepts. Default `"test_key"`. */
   apiKey?: string;
@@ -43,6 +81,10 @@ export interface MockAsyntaiOptions {
   websites?: MockWebsite[];
   /** Smaller (or larger) quotas than the plan's. */
   limits?: MockLimits;
+  /** Knowledge entries present from the start (not counted against the daily upload cap). */
+  knowledge?: Array<MockSeedText | MockSeedPage>;
+  /** Webhooks present from the start. */
+  webhooks?: MockSeedWebhook[];
 }
 
 /** One webhook delivery the sandbox made. */

@@ -246,15 +246,15 @@ fn chat_validation_on_the_wire_format() {
     expect_400(raw(&mut m, b""), "JSON object");
     expect_400(raw(&mut m, b"{not json"), "JSON");
     expect_400(raw(&mut m, b"[1]"), "JSON object");
-    expect_400(post(&mut m, "/chat/", json!({})), "message is required");
-    expect_400(post(&mut m, "/chat/", json!({"message": null})), "message is required");
+    expect_400(post(&mut m, "/chat/", json!({})), "`message` is required");
+    expect_400(post(&mut m, "/chat/", json!({"message": null})), "`message` is required");
     expect_400(
         post(&mut m, "/chat/", json!({"message": "   "})),
-        "message must not be empty",
+        "`message` must not be empty",
     );
     expect_400(
         post(&mut m, "/chat/", json!({"message": 5})),
-        "message must be a string",
+        "`message` must be a string",
     );
     expect_400(
         post(&mut m, "/chat/", json!({"message": "hi", "session_id": 7})),
@@ -268,10 +268,10 @@ fn chat_validation_on_the_wire_format() {
         post(&mut m, "/chat/", json!({"message": "hi", "session_id": "a\nb"})),
         "session_id",
     );
-    // website_id is an integer on /chat/: the string form is refused here.
+    // website_id: an integer or a string of digits (asyntai-api.md, last section).
     expect_400(
-        post(&mut m, "/chat/", json!({"message": "hi", "website_id": "1"})),
-        "integer",
+        post(&mut m, "/chat/", json!({"message": "hi", "website_id": "one"})),
+        "website_id",
     );
     expect_400(
         post(&mut m, "/chat/", json!({"message": "hi", "website_id": 1.5})),
@@ -289,8 +289,12 @@ fn chat_validation_on_the_wire_format() {
         post(&mut m, "/chat/", json!({"message": "hi", "website_id": 1})).status,
         200
     );
+    assert_eq!(
+        post(&mut m, "/chat/", json!({"message": "hi", "website_id": "1"})).status,
+        200
+    );
     // None of the refused messages were counted.
-    assert_eq!(get(&mut m, "/account/").body["account"]["messages_used"], 1);
+    assert_eq!(get(&mut m, "/account/").body["account"]["messages_used"], 2);
 }
 
 #[test]
@@ -331,7 +335,7 @@ fn knowledge_and_webhook_validation() {
     let mut m = mock();
     expect_400(
         post(&mut m, "/knowledge/text/", json!({"content": "long enough content"})),
-        "title is required",
+        "`title` is required",
     );
     expect_400(
         post(
@@ -343,7 +347,7 @@ fn knowledge_and_webhook_validation() {
     );
     expect_400(
         post(&mut m, "/knowledge/text/", json!({"title": "T"})),
-        "content is required",
+        "`content` is required",
     );
     // "123456789" is 9 characters; "é" counts as one character, not two bytes.
     expect_400(
@@ -371,14 +375,23 @@ fn knowledge_and_webhook_validation() {
         .status,
         200
     );
-    // website_id is a string everywhere but /chat/.
+    // website_id: an integer or a string of digits, on every endpoint.
+    assert_eq!(
+        post(
+            &mut m,
+            "/knowledge/text/",
+            json!({"title": "T", "content": "1234567890", "website_id": 1})
+        )
+        .status,
+        200
+    );
     expect_400(
         post(
             &mut m,
             "/knowledge/text/",
-            json!({"title": "T", "content": "1234567890", "website_id": 1}),
+            json!({"title": "T", "content": "1234567890", "website_id": 1.5}),
         ),
-        "string",
+        "website_id",
     );
     expect_400(
         post(
@@ -407,7 +420,7 @@ fn knowledge_and_webhook_validation() {
         200
     );
 
-    expect_400(post(&mut m, "/knowledge/url/", json!({})), "url is required");
+    expect_400(post(&mut m, "/knowledge/url/", json!({})), "`url` is required");
     for bad_url in [
         "example.com/faq",
         "ftp://example.com/x",
@@ -439,10 +452,10 @@ fn knowledge_and_webhook_validation() {
         assert_eq!(post(&mut m, "/webhooks/", hook(loopback)).status, 200, "{loopback}");
     }
     let url = "https://example.com/h";
-    expect_400(post(&mut m, "/webhooks/", json!({"url": url})), "events is required");
+    expect_400(post(&mut m, "/webhooks/", json!({"url": url})), "`events` is required");
     expect_400(
         post(&mut m, "/webhooks/", json!({"url": url, "events": []})),
-        "events must not be empty",
+        "`events` must not be empty",
     );
     expect_400(
         post(&mut m, "/webhooks/", json!({"url": url, "events": "message.received"})),
@@ -460,22 +473,17 @@ fn knowledge_and_webhook_validation() {
         ),
         "events[1]",
     );
+    for (website_id, status) in [(json!(1), 200), (json!("1"), 200), (json!(3), 404), (json!("3"), 404)] {
+        let body = json!({"url": url, "events": ["lead.captured"], "website_id": website_id});
+        assert_eq!(post(&mut m, "/webhooks/", body).status, status, "{website_id}");
+    }
     expect_400(
         post(
             &mut m,
             "/webhooks/",
-            json!({"url": url, "events": ["lead.captured"], "website_id": 1}),
+            json!({"url": url, "events": ["lead.captured"], "website_id": [1]}),
         ),
-        "string",
-    );
-    assert_eq!(
-        post(
-            &mut m,
-            "/webhooks/",
-            json!({"url": url, "events": ["lead.captured"], "website_id": "3"})
-        )
-        .status,
-        404
+        "website_id",
     );
 }
 
@@ -739,7 +747,8 @@ fn knowledge_success_bodies_and_listing() {
     assert_eq!(
         entries[3],
         json!({"id": text_id, "type": "text", "title": "Return Policy",
-               "description": "Manual text content (9 words)", "created_at": "2024-01-15T10:30:00Z"})
+               "description": "Manual text content (9 words)", "created_at": "2024-01-15T10:30:00Z",
+               "chunks_count": 1})
     );
     assert_eq!(entries[2]["type"], "url");
     assert_eq!(entries[2]["description"], "Content from https://www.example.com/faq");
@@ -899,7 +908,9 @@ fn websites_keep_their_own_knowledge() {
 fn sessions_and_conversations() {
     let mut m = mock();
     let a = post(&mut m, "/chat/", json!({"message": "First question"}));
-    assert_eq!(keys(&a.body), ["response", "session_id", "success"]);
+    // The reference's fields, and `ai_disclosure` (asyntai-api.md, last section): no disclosure set.
+    assert_eq!(keys(&a.body), ["ai_disclosure", "response", "session_id", "success"]);
+    assert_eq!(a.body["ai_disclosure"], Value::Null);
     let generated = a.body["session_id"].as_str().unwrap().to_owned();
     assert!(generated.starts_with("sess_") && generated.len() == 21, "{generated}");
     // Continue it a minute later.
@@ -927,15 +938,22 @@ fn sessions_and_conversations() {
     let sessions = get(&mut m, "/sessions/").body["sessions"].clone();
     let sessions = sessions.as_array().unwrap();
     assert_eq!(sessions.len(), 3);
-    // Most recent activity first: generated (10:31:00), user_123 (10:30:30), third (10:30:00).
-    assert_eq!(
-        sessions[0],
-        json!({"session_id": generated, "source": "api", "message_count": 4, "first_message": "First question",
-               "first_message_at": "2024-01-15T10:30:00Z", "last_message_at": "2024-01-15T10:31:00Z",
-               "website_domain": "example.com"})
-    );
+    // Newest first by started_at: third, user_123 (10:30:30), generated (10:30:00). The third was
+    // made with the clock at 10:30:00, after a session started at 10:30:30: it starts 1 ms after
+    // that one, so no two sessions share a start and the order stays the order they were made.
+    assert_eq!(sessions[0]["session_id"], third.as_str());
+    assert_eq!(sessions[0]["started_at"], "2024-01-15T10:30:30.001Z");
     assert_eq!(sessions[1]["session_id"], "user_123");
-    assert_eq!(sessions[2]["session_id"], third.as_str());
+    assert_eq!(sessions[1]["started_at"], "2024-01-15T10:30:30.000Z");
+    assert_eq!(
+        sessions[2],
+        json!({"session_id": generated, "source": "api", "message_count": 4, "first_message": "First question",
+               "first_message_at": "2024-01-15T10:30:00.000Z", "last_message_at": "2024-01-15T10:31:00.000Z",
+               "website_domain": "example.com",
+               "started_at": "2024-01-15T10:30:00.000Z", "ended_at": null, "first_response_time_ms": 0,
+               "first_human_response_at": null, "taken_over_at": null, "page_url": null, "country": null,
+               "category": null})
+    );
     assert_eq!(
         get(&mut m, "/sessions/?limit=1").body["sessions"]
             .as_array()
@@ -959,13 +977,18 @@ fn sessions_and_conversations() {
     assert_eq!(messages.len(), 4);
     assert_eq!(
         messages[0],
-        json!({"role": "user", "content": "First question", "timestamp": "2024-01-15T10:30:00Z"})
+        json!({"role": "user", "content": "First question", "timestamp": "2024-01-15T10:30:00Z",
+               "sender_type": null, "agent_name": null, "response_time_ms": null})
     );
-    assert_eq!(messages[1]["role"], "assistant");
-    assert_eq!(messages[1]["content"], FALLBACK_ANSWER);
+    assert_eq!(
+        messages[1],
+        json!({"role": "assistant", "content": FALLBACK_ANSWER, "timestamp": "2024-01-15T10:30:00Z",
+               "sender_type": "ai", "agent_name": null, "response_time_ms": 0})
+    );
     assert_eq!(
         messages[2],
-        json!({"role": "user", "content": "Second", "timestamp": "2024-01-15T10:31:00Z"})
+        json!({"role": "user", "content": "Second", "timestamp": "2024-01-15T10:31:00Z",
+               "sender_type": null, "agent_name": null, "response_time_ms": null})
     );
     // limit keeps the most recent messages, oldest first.
     let last2 = get(&mut m, &format!("/conversations/?session_id={generated}&limit=2")).body;
@@ -983,7 +1006,7 @@ fn leads_from_email_and_phone() {
     assert_eq!(
         get(&mut m, "/leads/").body,
         json!({"success": true, "leads": [{"session_id": "v1", "email": "Jane.Doe@example.com", "phone": null,
-               "page_url": null, "started_at": "2024-01-15T10:30:00Z"}]})
+               "page_url": null, "started_at": "2024-01-15T10:30:00.000Z"}]})
     );
     // A phone number later in the same session updates the same lead.
     chat(&mut m, "or call +1 (555) 123-4567", "v1");
@@ -991,7 +1014,8 @@ fn leads_from_email_and_phone() {
     assert_eq!(leads.as_array().unwrap().len(), 1);
     assert_eq!(leads[0]["email"], "Jane.Doe@example.com");
     assert_eq!(leads[0]["phone"], "+15551234567");
-    // Another session's lead comes first (most recent).
+    // Another session's lead comes first (newest first by the session's started_at: v2 started
+    // 1 ms after v1, the clock standing still).
     chat(&mut m, "555-987-6543", "v2");
     let leads = get(&mut m, "/leads/").body["leads"].clone();
     assert_eq!(leads[0]["session_id"], "v2");
@@ -1140,7 +1164,7 @@ fn chat_events_in_order_and_only_to_subscribers() {
         started,
         json!({"event": "conversation.started", "payload": {"session_id": "s1", "website_id": 1,
                "website_domain": "example.com", "source": "api", "first_message": "hello",
-               "started_at": "2024-01-15T10:30:00Z"}})
+               "started_at": "2024-01-15T10:30:00.000Z"}})
     );
 
     // Second message: no conversation.started; an email: lead.captured to both lead subscribers.
@@ -1168,7 +1192,7 @@ fn chat_events_in_order_and_only_to_subscribers() {
         lead,
         json!({"event": "lead.captured", "payload": {"email": "ann@ex.io", "phone": null, "page_url": null,
                "country": null, "website_domain": "example.com", "session_id": "s1",
-               "started_at": "2024-01-15T10:30:00Z"}})
+               "started_at": "2024-01-15T10:30:00.000Z"}})
     );
     // The same email again changes nothing: no new lead.captured.
     let a = chat(&mut m, "again: ann@ex.io", "s1");
@@ -1369,7 +1393,7 @@ mod never_panics {
         #[test]
         fn any_request(
             method in "(GET|POST|DELETE|PUT)",
-            target in "(/api/v1)?/(chat|knowledge|webhooks|sessions|leads|conversations|account|websites|knowledge/(text|url|spreadsheet|[a-z%0-9.-]{0,8})|webhooks/[a-z%0-9.-]{0,8})/?(\\?[a-z_=&%0-9+]{0,24})?",
+            target in "(/api/v1)?/(chat|knowledge|webhooks|sessions|leads|tickets|conversations|account|websites|knowledge/(text|url|spreadsheet|[a-z%0-9.-]{0,8})|webhooks/[a-z%0-9.-]{0,8})/?(\\?[a-z_=&%0-9+]{0,24})?",
             content_type in "(application/json|multipart/form-data; boundary=[a-z]{0,3}|text/plain)",
             body in proptest::collection::vec(any::<u8>(), 0..300),
         ) {
@@ -1391,6 +1415,32 @@ mod never_panics {
         }
 
         #[test]
+        fn any_list_query(
+            path in "(sessions|leads|tickets)",
+            since in "(\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{0,12})?)?([Zz]|[+ -][0-9]{2}(:?[0-9]{2})?)?)?)",
+            before in "(\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?Z)?)",
+            email in "\\PC{0,20}",
+            website_id in "(1|2|[0-9]{0,20}|\\PC{0,5})",
+        ) {
+            let mut m = mock();
+            chat(&mut m, "hi, mail me at a@example.com, I need a human", "s");
+            let q = |k: &str, v: &str| format!("{k}={}", crate::api::encode_segment(v));
+            let target = format!(
+                "/{path}/?{}&{}&{}&{}",
+                q("since", &since), q("before", &before), q("email", &email), q("website_id", &website_id)
+            );
+            let r = m.handle("GET", &target, &bearer(), b"", NOW);
+            prop_assert!(matches!(r.status, 200 | 400 | 404), "{target}: {} {}", r.status, r.body);
+            check(&mut m, "GET", &target, &bearer(), b"");
+            // Whatever the parser takes lies within years 0000..=9999, give or take a day of offset:
+            // 0000-01-01T00:00:00Z is -62167219200000 ms, 10000-01-01T00:00:00Z 253402300800000 ms.
+            const DAY_MS: i64 = 86_400_000;
+            if let Some(ms) = time::parse_instant(&since) {
+                prop_assert!((-62_167_219_200_000 - DAY_MS..=253_402_300_800_000 + DAY_MS).contains(&ms), "{since}: {ms}");
+            }
+        }
+
+        #[test]
         fn any_spreadsheet(data in proptest::collection::vec(prop_oneof![Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), any::<u8>()], 0..300)) {
             let mut m = mock();
             let body = multipart_body("zz", Some("x.csv"), &data, None);
@@ -1400,3 +1450,7 @@ mod never_panics {
         }
     }
 }
+
+// What the vendor's own clients send and read (asyntai-api.md, last section).
+mod contract;
+mod seeding;

@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::api::push_json_string;
-use crate::mock::{parse_limits, parse_websites, Mock, MockOptions, Plan, Website};
+use crate::mock::{parse_knowledge, parse_limits, parse_webhooks, parse_websites, Mock, MockOptions, Plan, Website};
 
 /// Separates the field from the message in a thrown option error (as in `client.rs`).
 const SEP: char = '\u{1f}';
@@ -26,7 +26,8 @@ pub struct MockCore {
 impl MockCore {
     /// `plan` is `starter`, `standard`, `pro` or `free`; `websites_json` the JSON of the `websites`
     /// option (an array of `{id, name?, domain?, is_primary?}`); `limits_json` the JSON of the `limits`
-    /// option (`{messagesPerMonth?, uploadCharsPerDay?, spreadsheetRows?}`).
+    /// option (`{messagesPerMonth?, uploadCharsPerDay?, spreadsheetRows?}`); `knowledge_json` and
+    /// `webhooks_json` those of the seed options `knowledge` and `webhooks`, added as made at `now_ms`.
     ///
     /// # Errors
     /// Throws the string `"<field>\u{1f}<message>"` for an invalid option; the shell turns it into a
@@ -37,6 +38,9 @@ impl MockCore {
         plan: &str,
         websites_json: Option<String>,
         limits_json: Option<String>,
+        knowledge_json: Option<String>,
+        webhooks_json: Option<String>,
+        now_ms: f64,
     ) -> Result<MockCore, JsValue> {
         let Some(plan) = Plan::parse(plan) else {
             let shown: String = plan.chars().filter(|c| !c.is_control()).take(40).collect();
@@ -55,14 +59,22 @@ impl MockCore {
             Some(json) => Some(parse_limits(&json, plan.limits()).map_err(|e| option_error(&e))?),
             None => None,
         };
-        Ok(MockCore {
-            inner: Mock::new(MockOptions {
-                api_key,
-                plan,
-                websites,
-                limits,
-            }),
-        })
+        let knowledge = match knowledge_json {
+            Some(json) => parse_knowledge(&json).map_err(|e| option_error(&e))?,
+            None => Vec::new(),
+        };
+        let webhooks = match webhooks_json {
+            Some(json) => parse_webhooks(&json).map_err(|e| option_error(&e))?,
+            None => Vec::new(),
+        };
+        let mut inner = Mock::new(MockOptions {
+            api_key,
+            plan,
+            websites,
+            limits,
+        });
+        inner.seed(knowledge, webhooks, now_ms).map_err(|e| option_error(&e))?;
+        Ok(MockCore { inner })
     }
 
     /// Answers one request. `headers` is `name\nvalue\nname\nvalue...` (header values never hold a

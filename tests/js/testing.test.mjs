@@ -308,7 +308,8 @@ describe("every endpoint, with state", () => {
   it("sessions, conversation history and leads", async () => {
     const { client } = setup();
     const first = await client.chat.send({ message: "Hello, I have a question" });
-    assert.deepStrictEqual(Object.keys(first).sort(), ["response", "session_id", "success"]);
+    // The reference's fields and `ai_disclosure`, which the vendor's clients read (asyntai-api.md, last section).
+    assert.deepStrictEqual(Object.keys(first).sort(), ["ai_disclosure", "response", "session_id", "success"]);
     const sid = first.session_id;
     assert.match(sid, /^sess_[0-9a-f]{16}$/);
     const again = await client.chat.send({ message: "You can reach me at jo@example.org", session_id: sid });
@@ -421,5 +422,111 @@ describe("webhook deliveries", () => {
     await client.webhooks.delete(a.webhook.id);
     await client.chat.send({ message: "mail me: a@b.io" });
     assert.equal(mock.deliveries.length, 0);
+  });
+});
+
+// What the vendor's own clients send and read (asyntai-api.md, last section), through mock.fetch as any
+// HTTP client sends it: website_id as a number or a string, since/before newest first, the email filter,
+// /tickets/ and ticket.created, the seed options.
+describe("the API the vendor's own clients use", () => {
+  const auth = { authorization: "Bearer test_key", "content-type": "application/json" };
+  async function call(mock, method, path, body) {
+    const res = await mock.fetch(`https://asyntai.com/api/v1/${path}`, {
+      method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return [res.status, await res.json()];
+  }
+
+  it("website_id is an integer or a string of digits on every endpoint", async () => {
+    const mock = new MockAsyntai({ websites: [{ id: 1, is_primary: true }, { id: 2 }] });
+    for (const website_id of [2, "2"]) {
+      assert.equal((await call(mock, "POST", "knowledge/text/", { title: "T", content: "Text of website two.", website_id }))[0], 200);
+      assert.equal((await call(mock, "POST", "knowledge/url/", { url: "https://two.example/faq", website_id }))[0], 200);
+      assert.equal((await call(mock, "POST", "chat/", { message: "hello", website_id }))[0], 200);
+      assert.equal((await call(mock, "POST", "webhooks/", { url: "https://h.example/", events: ["ticket.created"], website_id }))[0], 200);
+    }
+    const [, { entries }] = await call(mock, "GET", "knowledge/?website_id=2");
+    assert.equal(entries.length, 4);
+    for (const e of entries) assert.equal(typeof e.chunks_count, "number");
+    assert.equal((await call(mock, "GET", "sessions/?website_id=2"))[1].sessions.length, 2);
+    const [status, body] = await call(mock, "POST", "knowledge/text/", { title: "T", content: "0123456789", website_id: 2.5 });
+    assert.equal(status, 400);
+    assert.deepStrictEqual(Object.keys(body).sort(), ["error", "success"]);
+  });
+
+  it("sessions and leads page newest first with before; since is inclusive; email matches exactly", async () => {
+    const mock = new MockAsyntai();
+    const made = [];
+    for (let i = 0; i < 9; i++) made.push((await call(mock, "POST", "chat/", { message: `I am v${i}@example.org` }))[1].session_id);
+    for (const [path, key] of [["sessions/", "sessions"], ["leads/", "leads"]]) {
+      const seen = [];
+      let before;
+      for (;;) {
+        const [, page] = await call(mock, "GET", `${path}?limit=2${before ? `&before=${encodeURIComponent(before)}` : ""}`);
+        seen.push(...page[key].map((x) => x.session_id));
+        if (page[key].length < 2) break;
+        before = page[key].at(-1).started_at;
+      }
+      assert.deepStrictEqual(seen, made.toReversed(), `${path}: each once, newest first`);
+    }
+    const [, { sessions }] = await call(mock, "GET", "sessions/");
+    const third = sessions[2].started_at;
+    assert.match(third, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.deepStrictEqual((await call(mock, "GET", `sessions/?since=${third}`))[1].sessions.map((s) => s.session_id), made.toReversed().slice(0, 3));
+    const [, { leads }] = await call(mock, "GET", "leads/?email=v4@example.org");
+    assert.deepStrictEqual(leads.map((l) => l.session_id), [made[4]]);
+    assert.equal((await call(mock, "GET", "leads/?since=not-a-date"))[0], 400);
+  });
+
+  it("asking for a human opens a ticket, listed by GET /tickets/ and delivered as ticket.created", async () => {
+    const hook = receiver(200);
+    const mock = new MockAsyntai({ fetch: hook.fetch, webhooks: [{ url: "https://hooks.example/t", events: ["ticket.created"], secret: "whsec_preset" }] });
+    const [, answer] = await call(mock, "POST", "chat/", { message: "I want to talk to a human. I'm kai@example.com" });
+    const [, { tickets }] = await call(mock, "GET", "tickets/");
+    assert.equal(tickets.length, 1);
+    const [ticket] = tickets;
+    assert.deepStrictEqual(Object.keys(ticket).sort(), [
+      "assigned_to", "channel", "created_at", "first_assigned_at", "first_response_at", "page_url", "priority",
+      "resolved_at", "session_id", "status", "subject", "ticket_number", "visitor_email", "website_id",
+    ]);
+    assert.match(ticket.ticket_number, /^TKT-\d{5}$/);
+    assert.equal(ticket.session_id, answer.session_id);
+    assert.equal(ticket.website_id, 1);
+    assert.equal(ticket.visitor_email, "kai@example.com");
+    assert.deepStrictEqual(hook.received.map((r) => JSON.parse(r.body)), [{ event: "ticket.created", payload: ticket }]);
+    assert.equal(hook.received[0].signature, hmac("whsec_preset", hook.received[0].body));
+    assert.deepStrictEqual(mock.deliveries.map((d) => [d.event, d.status]), [["ticket.created", 200]]);
+  });
+
+  it("knowledge and webhooks as options: answered from, signed with the given secret; bad ones named", async () => {
+    const hook = receiver(200);
+    const mock = new MockAsyntai({
+      fetch: hook.fetch,
+      knowledge: [
+        { title: "Hours", content: "We open at 8am on weekdays." },
+        { url: "https://example.com/delivery", content: "Delivery is free above 50 euros." },
+      ],
+      webhooks: [{ url: "http://localhost:3000/hook", events: ["message.received"], secret: "whsec_mine" }],
+    });
+    const client = new Asyntai({ apiKey: "test_key", fetch: mock.fetch, maxRetries: 0 });
+    assert.equal((await client.chat.send({ message: "when do you open?" })).response, "We open at 8am on weekdays.");
+    assert.equal((await client.chat.send({ message: "is delivery free?" })).response, "Delivery is free above 50 euros.");
+    assert.equal(hook.received.length, 2);
+    for (const r of hook.received) assert.equal(r.signature, hmac("whsec_mine", r.body));
+    const cases = [
+      [{ knowledge: {} }, "knowledge"],
+      [{ knowledge: [{ title: "T", content: "short" }] }, "knowledge[0].content"],
+      [{ knowledge: [{ url: "not a url" }] }, "knowledge[0].url"],
+      [{ webhooks: [{ url: "http://example.com/h", events: ["lead.captured"] }] }, "webhooks[0].url"],
+      [{ webhooks: [{ url: "https://example.com/h", events: ["nope"] }] }, "webhooks[0].events[0]"],
+      [{ webhooks: [{ url: "https://example.com/h", events: ["lead.captured"], website_id: 9 }] }, "webhooks[0].website_id"],
+    ];
+    for (const [options, field] of cases) {
+      assert.throws(() => new MockAsyntai(options), (err) => {
+        assert.ok(err instanceof ValidationError, `${JSON.stringify(options)}: ${err}`);
+        assert.equal(err.field, field, `${JSON.stringify(options)}: ${err.message}`);
+        return true;
+      });
+    }
   });
 });
