@@ -89,6 +89,8 @@ pub fn exact_u64(x: f64) -> Option<u64> {
 #[derive(Debug, Default)]
 pub struct Params {
     map: Vec<(String, Loose)>,
+    /// Unknown fields are left alone (a server's reading: the sandbox's), not refused.
+    lenient: bool,
 }
 
 impl Params {
@@ -98,7 +100,7 @@ impl Params {
     /// When the value is not an object.
     pub fn new(value: Loose) -> Result<Self, Error> {
         match value {
-            Loose::Object(map) => Ok(Params { map }),
+            Loose::Object(map) => Ok(Params { map, lenient: false }),
             Loose::Null => Ok(Params::default()),
             other => Err(Error::validation(
                 "params",
@@ -116,6 +118,12 @@ impl Params {
             Ok(v) => Params::new(Loose::from_json(&v)),
             Err(_) => Err(Error::validation("params", "the options must be a JSON-compatible object")),
         }
+    }
+
+    /// This object read as a server reads a body: fields no reader takes are ignored.
+    pub fn lenient(mut self) -> Self {
+        self.lenient = true;
+        self
     }
 
     /// Takes a field out; `null` counts as absent.
@@ -234,6 +242,9 @@ impl Params {
     /// # Errors
     /// Naming the first such option.
     pub fn finish(self) -> Result<(), Error> {
+        if self.lenient {
+            return Ok(());
+        }
         match self.map.into_iter().find(|(_, v)| *v != Loose::Null) {
             None => Ok(()),
             Some((k, _)) => {
@@ -241,6 +252,58 @@ impl Params {
                 Err(Error::validation(shown.clone(), format!("unknown option `{shown}`")))
             }
         }
+    }
+}
+
+impl Params {
+    /// A required text (not blank), as `message` or `title` are checked.
+    ///
+    /// # Errors
+    /// When it is missing, not a string, or blank.
+    pub fn required_text(&mut self, field: &str) -> Result<String, Error> {
+        let s = self.required_string(field)?;
+        super::rules::text(field, &s)?;
+        Ok(s)
+    }
+
+    /// An optional token (no control characters, at most 2,048 bytes), as `session_id` is checked.
+    ///
+    /// # Errors
+    /// When it is not a string, or breaks the rule.
+    pub fn optional_token(&mut self, field: &str) -> Result<Option<String>, Error> {
+        let s = self.string(field)?;
+        super::rules::opt_token(field, s.as_deref())?;
+        Ok(s)
+    }
+
+    /// An absolute http(s) URL.
+    ///
+    /// # Errors
+    /// When it is missing or not one.
+    pub fn http_url(&mut self, field: &str) -> Result<String, Error> {
+        let s = self.required_string(field)?;
+        super::rules::http_url(field, &s)?;
+        Ok(s)
+    }
+
+    /// A webhook URL: https, or http to a loopback host.
+    ///
+    /// # Errors
+    /// When it is missing or not one.
+    pub fn webhook_url(&mut self, field: &str) -> Result<String, Error> {
+        let s = self.required_string(field)?;
+        super::rules::webhook_url(field, &s)?;
+        Ok(s)
+    }
+
+    /// A non-empty list of non-blank strings.
+    ///
+    /// # Errors
+    /// When it is missing, not one, or empty.
+    pub fn string_list(&mut self, field: &str) -> Result<Vec<String>, Error> {
+        let items = self.required_strings(field)?;
+        super::rules::string_list(field, &items)?;
+        Ok(items)
     }
 }
 

@@ -2,19 +2,17 @@
 //! causes (`conversation.started`, `message.received`, `lead.captured`, `escalation.requested`,
 //! `ticket.created`).
 
-use crate::api::JsonObject;
+use crate::api::{ChatRequest, JsonObject};
 
-use super::request::{invalid, json_body};
+use super::request::read;
 use super::sessions::{Lead, Message};
 use super::{detect, fail, time, Mock, MockResponse, ESCALATION_ANSWER, FALLBACK_ANSWER};
 
 impl Mock {
     /// `POST /chat/ {message, session_id?, website_id?}`
     pub(crate) fn chat(&mut self, body: &[u8], now: i64) -> Result<MockResponse, MockResponse> {
-        let mut p = json_body(body)?;
-        let message = p.required_text("message").map_err(invalid)?;
-        let session_id = p.optional_token("session_id").map_err(invalid)?;
-        let website_id = self.body_website(&mut p)?;
+        let ChatRequest { message, session_id, website_id } = read(body)?;
+        let website_id = self.body_website(website_id)?;
         let used = self.messages_used(now);
         if used >= self.limits.messages_per_month {
             return Err(fail(

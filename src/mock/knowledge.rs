@@ -1,9 +1,9 @@
 //! `GET /knowledge/`, `POST /knowledge/text/`, `POST /knowledge/url/`, `POST /knowledge/spreadsheet/`,
 //! `DELETE /knowledge/{id}/`: entries whose chunks are indexed for the chat's retrieval.
 
-use crate::api::{parse_http_url, JsonObject};
+use crate::api::{parse_http_url, AddTextRequest, AddUrlRequest, JsonObject};
 
-use super::request::{header, invalid, json_body, percent_decode, Query};
+use super::request::{header, percent_decode, read, Query};
 use super::{bad, fail, ids, json_array, multipart, ok, search, time, Mock, MockResponse};
 
 /// The least `content` a text entry may have, in characters (the API reference's rule).
@@ -109,13 +109,8 @@ impl Mock {
 
     /// `POST /knowledge/text/ {title, content, website_id?}`
     pub(crate) fn add_text(&mut self, body: &[u8], now: i64) -> Result<MockResponse, MockResponse> {
-        let mut p = json_body(body)?;
-        let title = p.required_text("title").map_err(invalid)?;
-        let content = p.required_text("content").map_err(invalid)?;
-        if let Some(message) = short_content(&content) {
-            return Err(bad(&message));
-        }
-        let website_id = self.body_website(&mut p)?.unwrap_or_else(|| self.primary());
+        let AddTextRequest { title, content, website_id } = read(body)?;
+        let website_id = self.body_website(website_id)?.unwrap_or_else(|| self.primary());
         self.charge_upload(content.chars().count() as u64, now)?;
         let (id, count) = self.store_text(&title, &content, website_id, now);
         Ok(ok(JsonObject::success()
@@ -127,9 +122,8 @@ impl Mock {
 
     /// `POST /knowledge/url/ {url, website_id?}`
     pub(crate) fn add_url(&mut self, body: &[u8], now: i64) -> Result<MockResponse, MockResponse> {
-        let mut p = json_body(body)?;
-        let url = p.http_url("url").map_err(invalid)?;
-        let website_id = self.body_website(&mut p)?.unwrap_or_else(|| self.primary());
+        let AddUrlRequest { url, website_id } = read(body)?;
+        let website_id = self.body_website(website_id)?.unwrap_or_else(|| self.primary());
         self.charge_upload(url.chars().count() as u64, now)?;
         let (id, title, count) = self.store_url(&url, None, None, website_id, now);
         Ok(ok(JsonObject::success()

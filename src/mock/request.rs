@@ -3,7 +3,7 @@
 //! own option rules ([`Params`]): a field the client accepts, the sandbox accepts, with the same
 //! message when it does not (`website_id` as an integer or a string of digits, everywhere).
 
-use crate::api::{JsonObject, Params};
+use crate::api::{FromParams, Loose, Operation, Params, WebsiteId};
 use crate::error::Error;
 use crate::webhook::hex_value;
 
@@ -149,8 +149,8 @@ pub(crate) fn invalid(e: Error) -> MockResponse {
     bad(&e.to_string())
 }
 
-/// A JSON object body, read with the client core's option reader. Fields it does not ask for are
-/// ignored, as a server ignores them.
+/// A JSON object body, read with the client core's option reader, as a server reads it: fields it
+/// does not ask for are ignored.
 pub(crate) fn json_body(body: &[u8]) -> Result<Params, MockResponse> {
     const NOT_AN_OBJECT: &str = "the request body must be a JSON object";
     let text = std::str::from_utf8(body).map_err(|_| bad("the request body is not valid JSON (not UTF-8 text)"))?;
@@ -158,24 +158,28 @@ pub(crate) fn json_body(body: &[u8]) -> Result<Params, MockResponse> {
     if trimmed.is_empty() || trimmed == "null" {
         return Err(bad(NOT_AN_OBJECT));
     }
-    Params::parse(text).map_err(|_| {
-        if crate::json::parse(text).is_some() {
-            bad(NOT_AN_OBJECT)
-        } else {
-            bad("the request body is not valid JSON")
-        }
-    })
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value @ serde_json::Value::Object(_)) => Params::new(Loose::from_json(&value)).map(Params::lenient).map_err(invalid),
+        Ok(_) => Err(bad(NOT_AN_OBJECT)),
+        Err(_) => Err(bad("the request body is not valid JSON")),
+    }
+}
+
+/// A JSON body read into the client's own request type `R` and checked with its own rules: what
+/// the client would send, the sandbox takes, and what it refuses, the sandbox refuses too.
+pub(crate) fn read<R: FromParams + Operation>(body: &[u8]) -> Result<R, MockResponse> {
+    let request = R::from_params(json_body(body)?).map_err(invalid)?;
+    request.validate().map_err(invalid)?;
+    Ok(request)
 }
 
 /// A `website_id` written as text (a query parameter, a form field): the core's rule, as if the
 /// text had come as a JSON string.
 fn website_id_text(text: &str) -> Result<u64, MockResponse> {
-    let json = JsonObject::new().string("website_id", text).finish();
-    match Params::parse(&json).and_then(|mut p| p.website_id()) {
-        Ok(Some(id)) => Ok(id),
-        Ok(None) => Err(bad("website_id must not be empty")),
-        Err(e) => Err(invalid(e)),
+    if text.is_empty() {
+        return Err(bad("website_id must not be empty"));
     }
+    text.parse::<WebsiteId>().map(|w| w.0).map_err(invalid)
 }
 
 impl Mock {
@@ -198,11 +202,11 @@ impl Mock {
         }
     }
 
-    /// `website_id` from a JSON body, an integer or a string of digits; absent: None.
-    pub(crate) fn body_website(&self, p: &mut Params) -> Result<Option<u64>, MockResponse> {
-        match p.website_id().map_err(invalid)? {
+    /// `website_id` of a request body (an integer or a string of digits there); absent: None.
+    pub(crate) fn body_website(&self, id: Option<WebsiteId>) -> Result<Option<u64>, MockResponse> {
+        match id {
             None => Ok(None),
-            Some(id) => self.website(id).map(|w| Some(w.id)),
+            Some(id) => self.website(id.0).map(|w| Some(w.id)),
         }
     }
 }

@@ -89,12 +89,12 @@ pub fn parse_knowledge(json: &str) -> Result<Vec<SeedEntry>, String> {
         let err = at("knowledge", i);
         let present = |k: &str| map.get(k).is_some_and(|v| !v.is_null());
         let (has_url, has_title, has_content) = (present("url"), present("title"), present("content"));
-        let mut p = Params::parse(&Value::Object(map).to_string()).map_err(&err)?;
+        let mut p = Params::new(crate::api::Loose::from_json(&Value::Object(map))).map_err(&err)?;
         let entry = if has_url {
             let url = p.http_url("url").map_err(&err)?;
             let title = if has_title { Some(p.required_text("title").map_err(&err)?) } else { None };
             let content = if has_content { Some(p.required_text("content").map_err(&err)?) } else { None };
-            let website_id = p.website_id().map_err(&err)?;
+            let website_id = p.website_id().map_err(&err)?.map(|w| w.0);
             SeedEntry::Url { url, title, content, website_id }
         } else {
             let title = p.required_text("title").map_err(&err)?;
@@ -102,7 +102,7 @@ pub fn parse_knowledge(json: &str) -> Result<Vec<SeedEntry>, String> {
             if let Some(message) = short_content(&content) {
                 return Err(format!("knowledge[{i}].content: {message}"));
             }
-            let website_id = p.website_id().map_err(&err)?;
+            let website_id = p.website_id().map_err(&err)?.map(|w| w.0);
             SeedEntry::Text { title, content, website_id }
         };
         p.finish().map_err(&err)?;
@@ -119,12 +119,12 @@ pub fn parse_webhooks(json: &str) -> Result<Vec<SeedHook>, String> {
     let mut out = Vec::new();
     for (i, map) in objects(json, "webhooks", "{url, events, secret?, website_id?}")?.into_iter().enumerate() {
         let err = at("webhooks", i);
-        let mut p = Params::parse(&Value::Object(map).to_string()).map_err(&err)?;
+        let mut p = Params::new(crate::api::Loose::from_json(&Value::Object(map))).map_err(&err)?;
         let url = p.webhook_url("url").map_err(&err)?;
         let events = p.string_list("events").map_err(&err)?;
         let events = check_events(events).map_err(|e| format!("webhooks[{i}].events[{e}]: {}", not_an_event()))?;
         let secret = p.optional_token("secret").map_err(&err)?;
-        let website_id = p.website_id().map_err(&err)?;
+        let website_id = p.website_id().map_err(&err)?.map(|w| w.0);
         p.finish().map_err(&err)?;
         out.push(SeedHook { url, events, secret, website_id });
     }

@@ -1,8 +1,8 @@
 //! `GET /webhooks/`, `POST /webhooks/`, `DELETE /webhooks/{id}/`, and the signed deliveries.
 
-use crate::api::JsonObject;
+use crate::api::{CreateWebhookRequest, JsonObject};
 
-use super::request::{invalid, json_body};
+use super::request::read;
 use super::{bad, fail, ids, json_array, ok, time, Delivery, Mock, MockResponse, EVENTS};
 
 #[derive(Debug)]
@@ -95,11 +95,9 @@ impl Mock {
 
     /// `POST /webhooks/ {url, events, website_id?}`: the secret is shown only here.
     pub(crate) fn create_webhook(&mut self, body: &[u8], now: i64) -> Result<MockResponse, MockResponse> {
-        let mut p = json_body(body)?;
-        let url = p.webhook_url("url").map_err(invalid)?;
-        let events = p.string_list("events").map_err(invalid)?;
+        let CreateWebhookRequest { url, events, website_id } = read(body)?;
         let events = check_events(events).map_err(|i| bad(&format!("events[{i}] is {}", not_an_event())))?;
-        let website_id = self.body_website(&mut p)?.unwrap_or_else(|| self.primary());
+        let website_id = self.body_website(website_id)?.unwrap_or_else(|| self.primary());
         let index = self.add_hook(url, events, None, website_id, now);
         let Some(h) = self.hooks.get(index) else {
             return Err(fail(500, "internal sandbox error: webhook lost"));
