@@ -9,7 +9,6 @@ import { performance } from 'node:perf_hooks';
 import { MockAsyntai } from '../entries/node/testing.js';
 
 /** The sandbox core's own entry point, as lib/testing.js defines it. */
-const SERVE = Symbol.for('asyntai-edge.sandbox.serve');
 
 /** Largest request body accepted; a larger one gets 413. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -109,7 +108,7 @@ export function createSandboxServer({ key, plan, seed = {}, log, fetch = globalT
         return;
       }
       const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      mock[SERVE](req.method, req.url, req.rawHeaders.join('\n'), bytes).then(
+      mock.serveRaw(req.method, req.url, req.rawHeaders.join('\n'), bytes).then(
         ({ status, body }) => {
           mock.deliveries.length = 0; // logged as they are made; a long-running server keeps none
           reply(req, res, started, status, body);

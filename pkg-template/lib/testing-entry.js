@@ -1,5 +1,2 @@
-// `asyntai-edge/testing`: the offline sandbox.
-import * as core from '../wasm/testing/asyntai_edge_bg.js';
-import { createMockAsyntai } from './testing.js';
-
-export const MockAsyntai = createMockAsyntai(core);
+// `asyntai-edge/testing`: the offline sandbox (a class of its own wasm module).
+export { MockAsyntai } from '../wasm/testing/asyntai_edge_bg.js';

@@ -275,6 +275,6 @@ pub(crate) fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsVal
 }
 
 /// `promise.then(ok, err)`.
-fn then2(promise: &Promise, ok: &Function, err: &Function) -> Promise {
+pub(crate) fn then2(promise: &Promise, ok: &Function, err: &Function) -> Promise {
     promise.unchecked_ref::<Thenable>().then_with(ok, err)
 }

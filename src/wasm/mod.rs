@@ -4,7 +4,9 @@
 
 #[cfg(not(feature = "mock"))]
 mod alloc;
-#[cfg(feature = "client")]
+// The sandbox's module (`asyntai-edge/testing`) holds MockAsyntai only: the client and the verifier
+// are the other modules' classes.
+#[cfg(all(feature = "client", not(feature = "mock")))]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod errors;
@@ -12,13 +14,13 @@ pub mod errors;
 pub mod mock;
 #[cfg(feature = "client")]
 pub mod options;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "webhooks", not(feature = "mock")))]
 pub mod webhook;
 
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", not(feature = "mock")))]
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", not(feature = "mock")))]
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = ["Object", "prototype"], js_name = valueOf, thread_local_v2)]
@@ -27,7 +29,7 @@ extern "C" {
 
 /// A function that returns `value` (`Object.prototype.valueOf` bound to it): the
 /// `[Symbol.asyncIterator]` of a list's promise, with no closure.
-#[cfg(feature = "client")]
+#[cfg(all(feature = "client", not(feature = "mock")))]
 pub(crate) fn returns(value: &JsValue) -> js_sys::Function {
     VALUE_OF.with(|f| crate::transport::promise::bind_to(f, value))
 }
