@@ -25,6 +25,7 @@ import Asyntai, {
   type WebsiteList,
   type Conversation,
   type SessionList,
+  type TicketList,
   type LeadList,
   type AccountResponse,
   type KnowledgeList,
@@ -111,6 +112,25 @@ export async function everyMethod(signal: AbortSignal): Promise<void> {
   const email: string | null | undefined = leads.leads[0]?.email;
   // @ts-expect-error limit is a number
   await client.leads.list({ limit: '5' });
+  await client.leads.list({ since: new Date(), before: '2026-01-31T00:00:00Z', email: 'a@b.co' });
+  // @ts-expect-error since is a Date or an ISO 8601 string
+  await client.leads.list({ since: 1700000000 });
+
+  // Paged lists: the promise of a page, and an async iterable of its items across pages.
+  for await (const lead of client.leads.list({ since: '2026-01-01' })) {
+    const started: string = lead.started_at;
+  }
+  for await (const session of client.sessions.list()) {
+    const startedAt: string | null | undefined = session.started_at;
+  }
+  const tickets = await client.tickets.list({ limit: 2 });
+  assertType<Equal<typeof tickets, TicketList>>();
+  for await (const ticket of client.tickets.list({ before: new Date() })) {
+    const number: string = ticket.ticket_number;
+    const site: number | null = ticket.website_id;
+  }
+  // The escape hatch: extra query parameters and JSON fields, sent as given.
+  await client.chat.send({ message: 'hi' }, { query: { beta: true, v: 2 }, body: { metadata: { plan: 'pro' } } });
 
   const account = await client.account.get(perCall);
   assertType<Equal<typeof account, AccountResponse>>();
