@@ -395,7 +395,7 @@ impl Transport for FetchTransport {
         attempt.finished = true;
         let status = response.status().ok().and_then(|s| s.as_f64()).filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
         match status {
-            Some(status) if text.is_string() => Ok(FetchAnswer { status: status as u16, response, text }),
+            Some(status) => Ok(FetchAnswer { status: status as u16, response, text }),
             _ => Err(Failure::Network(
                 js_sys::TypeError::new("fetch resolved to something that is not a Response (no valid status or text)").into(),
             )),

@@ -18,6 +18,7 @@ use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+#[cfg(not(feature = "wasm"))]
 use wasm_bindgen_futures::JsFuture;
 
 type Task = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
@@ -49,8 +50,9 @@ thread_local! {
 }
 
 fn callback(fulfilled: bool) -> Function {
-    let f = Closure::<dyn Fn(JsValue, JsValue) -> Result<JsValue, JsValue>>::new(move |slot: JsValue, value: JsValue| {
-        let slot = slot.as_f64().map_or(usize::MAX, |n| n as usize);
+    // The slot number arrives as an f64 the glue converts (no call back into JavaScript to read it).
+    let f = Closure::<dyn Fn(f64, JsValue) -> Result<JsValue, JsValue>>::new(move |slot: f64, value: JsValue| {
+        let slot = if slot >= 0.0 { slot as usize } else { usize::MAX };
         let settled = if fulfilled { Ok(value) } else { Err(value) };
         let known = SLOTS.with(|s| match s.borrow_mut().slots.get_mut(slot) {
             Some(entry) if entry.task.is_some() => {
@@ -176,6 +178,7 @@ pub struct Await {
 enum State {
     Start(Promise),
     Driven(usize),
+    #[cfg(not(feature = "wasm"))]
     Executor(JsFuture),
     Done,
 }
@@ -191,6 +194,8 @@ impl Future for Await {
     type Output = Result<JsValue, JsValue>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        #[cfg(feature = "wasm")]
+        let _ = cx;
         loop {
             match &mut self.state {
                 State::Start(_) => {
@@ -205,7 +210,12 @@ impl Future for Await {
                             self.state = State::Driven(slot);
                             return Poll::Pending;
                         }
+                        #[cfg(not(feature = "wasm"))]
                         None => self.state = State::Executor(JsFuture::from(promise)),
+                        // The npm package's modules drive every future themselves (`drive`): no
+                        // executor, so no wasm-bindgen-futures in them.
+                        #[cfg(feature = "wasm")]
+                        None => return Poll::Ready(Err(JsValue::from_str("asyntai-edge: awaited outside its driver"))),
                     }
                 }
                 State::Driven(slot) => {
@@ -219,6 +229,7 @@ impl Future for Await {
                         None => Poll::Pending,
                     };
                 }
+                #[cfg(not(feature = "wasm"))]
                 State::Executor(future) => {
                     let polled = Pin::new(future).poll(cx);
                     if polled.is_ready() {
