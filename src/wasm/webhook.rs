@@ -5,12 +5,14 @@
 //! Where `node:crypto` is at hand (Node; Deno and Bun implement it too), bodies from 4 KiB are hashed
 //! by OpenSSL, which uses the CPU's SHA extensions (~3x wasm's SHA-256 on large bodies); the header,
 //! the secrets and the constant-time comparison stay here.
+//!
+//! It binds what it uses itself rather than through js-sys: js-sys brings its futures machinery and a
+//! few dozen closure shims into any module that links it, which this module's budget cannot carry.
 
 extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -29,6 +31,32 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(js_name = Uint8Array)]
+    #[derive(Clone)]
+    type Uint8Array;
+    #[wasm_bindgen(constructor, js_class = Uint8Array)]
+    fn new(buffer: &JsValue) -> Uint8Array;
+    #[wasm_bindgen(constructor, js_class = Uint8Array)]
+    fn new_with_byte_offset_and_length(buffer: &JsValue, offset: u32, length: u32) -> Uint8Array;
+    #[wasm_bindgen(method, getter, js_class = Uint8Array)]
+    fn length(this: &Uint8Array) -> u32;
+    #[wasm_bindgen(method, js_class = Uint8Array)]
+    fn set(this: &Uint8Array, source: &Uint8Array);
+    /// A promise (what `verifyRequest` returns).
+    #[wasm_bindgen(js_name = Promise)]
+    pub type Promise;
+    #[wasm_bindgen(static_method_of = Promise, js_name = resolve)]
+    fn resolve(v: &JsValue) -> Promise;
+    #[wasm_bindgen(static_method_of = Promise, js_name = reject)]
+    fn reject(v: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+    /// `process`, for `getBuiltinModule`.
+    type Process;
+    #[wasm_bindgen(method, catch, js_name = getBuiltinModule)]
+    fn get_builtin_module(this: &Process, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = TypeError)]
     type JsTypeError;
     #[wasm_bindgen(constructor, js_class = TypeError)]
@@ -58,7 +86,13 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &RequestLike) -> Result<JsValue, JsValue>;
     type HeadersLike;
+    type Memory;
+    #[wasm_bindgen(method, getter)]
+    fn buffer(this: &Memory) -> JsValue;
     type Thenable;
+    type Callable;
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_with(this: &Callable, this_arg: &JsValue, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(method, js_name = then)]
     fn then_call(this: &Thenable, f: &JsValue) -> Promise;
     #[wasm_bindgen(method, catch)]
@@ -81,7 +115,7 @@ fn verification_error(reason: Reason) -> JsValue {
 }
 
 fn get(target: &JsValue, key: &str) -> Option<JsValue> {
-    js_sys::Reflect::get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    reflect_get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// A value computed once (wasm32 has no threads here: no `Sync` needed in practice).
@@ -93,9 +127,8 @@ static NODE_CRYPTO: Once = Once(core::cell::UnsafeCell::new(None));
 /// `process.getBuiltinModule('node:crypto')`, looked up once.
 fn node_crypto() -> Option<NodeCrypto> {
     let lookup = || {
-        let process = get(&js_sys::global(), "process")?;
-        let builtin = get(&process, "getBuiltinModule")?.dyn_into::<js_sys::Function>().ok()?;
-        builtin.call1(&process, &JsValue::from_str("node:crypto")).ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
+        let process = GLOBAL_THIS.with(|g| get(g, "process"))?;
+        process.unchecked_ref::<Process>().get_builtin_module("node:crypto").ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
     };
     // SAFETY: see `Once`.
     let slot = unsafe { &mut *NODE_CRYPTO.0.get() };
@@ -127,7 +160,7 @@ impl Body {
             }
             Uint8Array::new(v)
         };
-        let copy = bytes.to_vec();
+        let copy = copy_out(&bytes);
         Some(Body::Bytes(bytes, copy))
     }
 
@@ -150,8 +183,7 @@ impl Body {
         let text = match self {
             Body::Text(v, _) => v.clone(),
             Body::Bytes(b, _) => {
-                let options = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&options, &JsValue::from_str("fatal"), &JsValue::TRUE);
+                let options = json_parse(&JsValue::from_str("{\"fatal\":true}")).unwrap_or(JsValue::UNDEFINED);
                 let decoded = Utf8::new_decoder("utf-8", &options).and_then(|d| d.decode(b));
                 decoded.map_err(|_| verification_error(Reason::InvalidJson))?
             }
@@ -173,6 +205,17 @@ fn body_of(v: &JsValue) -> Result<Body, JsValue> {
     })
 }
 
+/// The bytes of a `Uint8Array`, copied into wasm memory through a view on it.
+fn copy_out(bytes: &Uint8Array) -> Vec<u8> {
+    let len = bytes.length();
+    let mut out = Vec::with_capacity(len as usize);
+    let view = Uint8Array::new_with_byte_offset_and_length(&wasm_bindgen::memory().unchecked_into::<Memory>().buffer(), out.as_mut_ptr() as u32, len);
+    view.set(bytes);
+    // SAFETY: `out` has room for `len` bytes, and `view.set` wrote exactly `len` bytes into them.
+    unsafe { out.set_len(len as usize) };
+    out
+}
+
 /// Constant-time equality of two tags.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -184,7 +227,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 pub struct Webhook {
     verifier: Verifier,
     /// The secrets as given, for `node:crypto`.
-    secrets: Array,
+    secrets: Vec<JsValue>,
 }
 
 impl Webhook {
@@ -201,8 +244,8 @@ impl Webhook {
                 let tag = parse_header_bytes(header.as_bytes())?;
                 let mut ok = false;
                 let data = body.js();
-                for secret in self.secrets.iter() {
-                    let digest = crypto.create_hmac("sha256", &secret).update(&data).digest().to_vec();
+                for secret in &self.secrets {
+                    let digest = copy_out(&crypto.create_hmac("sha256", secret).update(&data).digest());
                     ok |= same(&digest, &tag);
                 }
                 return if ok { Ok(()) } else { Err(Reason::SignatureMismatch) };
@@ -212,12 +255,17 @@ impl Webhook {
     }
 
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
-        let list = if is_array(secret) { Array::from(secret) } else { Array::of1(secret) };
-        if list.length() == 0 {
+        let list: Vec<JsValue> = if is_array(secret) {
+            let n = get(secret, "length").and_then(|n| n.as_f64()).unwrap_or(0.0) as u32;
+            (0..n).map(|i| reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)).collect()
+        } else {
+            alloc::vec![secret.clone()]
+        };
+        if list.is_empty() {
             return Err(verification_error(Reason::MissingSecret));
         }
         let mut verifier = Verifier::new();
-        for s in list.iter() {
+        for s in &list {
             if s.is_undefined() || s.is_null() || s.as_string().as_deref() == Some("") {
                 return Err(verification_error(Reason::MissingSecret));
             }
@@ -256,7 +304,7 @@ impl Webhook {
     pub fn verify_request(&self, request: JsValue) -> Promise {
         let r: &RequestLike = request.unchecked_ref();
         let headers = r.headers().ok().filter(|h| h.is_object());
-        let reads = js_sys::Reflect::get(&request, &JsValue::from_str("arrayBuffer")).is_ok_and(|f| f.is_function());
+        let reads = get(&request, "arrayBuffer").is_some_and(|f| f.is_function());
         let Some(headers) = headers.filter(|_| reads && request.is_object()) else {
             return Promise::reject(&JsTypeError::new("verifyRequest expects a Fetch API Request.").into());
         };
@@ -270,9 +318,21 @@ impl Webhook {
             Ok(p) => Promise::resolve(&p),
             Err(e) => return Promise::reject(&e),
         };
-        let this = self.clone();
-        let verify = Closure::once_into_js(move |buffer: JsValue| this.verify(Uint8Array::new(&buffer).into(), header));
+        // No closure: the promise calls this class's own `verifyWith(header, buffer)` on a copy of
+        // this verifier (a new Webhook object), bound to it and to the header.
+        let this: JsValue = self.clone().into();
+        let verify = match get(&this, "verifyWith") {
+            Some(f) if f.is_function() => f.unchecked_into::<Callable>().bind_with(&this, &header),
+            _ => return Promise::reject(&JsTypeError::new("verifyRequest: no verifier").into()),
+        };
         reading.unchecked_ref::<Thenable>().then_call(&verify)
+    }
+
+    /// `verify`, the header first and the body as an `ArrayBuffer`: what `verifyRequest` chains onto
+    /// the request's body. Internal.
+    #[wasm_bindgen(js_name = verifyWith)]
+    pub fn verify_with(&self, signature_header: JsValue, buffer: JsValue) -> Result<JsValue, JsValue> {
+        self.verify(Uint8Array::new(&buffer).into(), signature_header)
     }
 
     /// The `X-Webhook-Signature` value of `rawBody` signed with `secret` (for tests).
