@@ -11,7 +11,8 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 # wasm SIMD (Node 16.4+, workerd, Deno, Chromium, Safari 16.4+): sha2's simd128 backend, ~2x faster and smaller.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := -C target-feature=+simd128
+# Panic locations name files: the registry's long prefix is dropped from them (shorter strings in the wasm).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := -C target-feature=+simd128 --remap-path-prefix=$(HOME)/.cargo/registry/src/=
 # wasm module -> the crate features it holds
 FEATURES_core := wasm,client,webhooks
 FEATURES_webhooks := wasm,webhooks

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{list_path, push_query, rules, ApiRequest, Extra, FromParams, Operation, Paged, Params, WebsiteId};
+use super::{check_window, paged, paged_request, rules, ApiRequest, Extra, FromParams, Operation, Params, WebsiteId};
 use crate::error::Error;
 
 /// `leads.list({ limit?, website_id?, since?, before?, email? })`: captured leads, newest first.
@@ -30,21 +30,12 @@ impl Operation for ListLeadsRequest {
     const WIRE_FIELDS: &'static [&'static str] = &["limit", "website_id", "since", "before", "email"];
 
     fn validate(&self) -> Result<(), Error> {
-        rules::limit(self.limit)?;
-        rules::website_id(self.website_id)?;
-        rules::timestamp("since", self.since.as_deref())?;
-        rules::timestamp("before", self.before.as_deref())?;
-        rules::email(self.email.as_deref())
+        rules::email(self.email.as_deref())?;
+        check_window(self.limit, self.website_id, self.since.as_deref(), self.before.as_deref())
     }
 
     fn build(&self) -> ApiRequest {
-        let mut path = list_path("leads/", self.limit, self.website_id);
-        for (name, value) in [("since", &self.since), ("before", &self.before), ("email", &self.email)] {
-            if let Some(v) = value {
-                push_query(&mut path, name, v);
-            }
-        }
-        ApiRequest::get(path)
+        paged_request("leads/", self.limit, self.website_id, &[("since", &self.since), ("before", &self.before), ("email", &self.email)])
     }
 }
 
@@ -62,30 +53,7 @@ impl FromParams for ListLeadsRequest {
     }
 }
 
-impl Paged for ListLeadsRequest {
-    type Item = Lead;
-    const DEFAULT_LIMIT: u32 = 50;
-    const ITEMS: &'static str = "leads";
-    const CURSOR: &'static str = "started_at";
-    fn limit(&self) -> Option<u32> {
-        self.limit
-    }
-    fn before(&self) -> Option<&str> {
-        self.before.as_deref()
-    }
-    fn before_mut(&mut self) -> &mut Option<String> {
-        &mut self.before
-    }
-    fn items(page: &Self::Response) -> &[Lead] {
-        &page.leads
-    }
-    fn items_mut(page: &mut Self::Response) -> &mut Vec<Lead> {
-        &mut page.leads
-    }
-    fn cursor(item: &Lead) -> Option<&str> {
-        Some(item.started_at.as_str()).filter(|s| !s.is_empty())
-    }
-}
+paged!(ListLeadsRequest, Lead, leads, 50, "started_at", |item| Some(item.started_at.as_str()).filter(|s| !s.is_empty()));
 
 /// A captured lead: a visitor who left an email address or a phone number.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -418,6 +418,57 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| String::from("{}"))
 }
 
+/// The rules of a paged list's shared fields: `limit`, `website_id` and the `since`/`before` window.
+fn check_window(limit: Option<u32>, website_id: Option<WebsiteId>, since: Option<&str>, before: Option<&str>) -> Result<(), Error> {
+    rules::limit(limit)?;
+    rules::website_id(website_id)?;
+    rules::timestamp("since", since)?;
+    rules::timestamp("before", before)
+}
+
+/// A paged list's request: `limit`, `website_id`, then each of `rest` that is given, in order.
+fn paged_request(base: &str, limit: Option<u32>, website_id: Option<WebsiteId>, rest: &[(&str, &Option<String>)]) -> ApiRequest {
+    let mut path = list_path(base, limit, website_id);
+    for (name, value) in rest {
+        if let Some(v) = value {
+            push_query(&mut path, name, v);
+        }
+    }
+    ApiRequest::get(path)
+}
+
+/// `impl Paged` for a list request whose answer holds its items in `$items` and whose items carry
+/// their cursor in `$cursor` (with `$fallback` for an item that lacks it).
+macro_rules! paged {
+    ($req:ty, $item:ty, $items:ident, $default:expr, $cursor:literal, |$i:ident| $value:expr) => {
+        impl $crate::api::Paged for $req {
+            type Item = $item;
+            const DEFAULT_LIMIT: u32 = $default;
+            const ITEMS: &'static str = stringify!($items);
+            const CURSOR: &'static str = $cursor;
+            fn limit(&self) -> Option<u32> {
+                self.limit
+            }
+            fn before(&self) -> Option<&str> {
+                self.before.as_deref()
+            }
+            fn before_mut(&mut self) -> &mut Option<String> {
+                &mut self.before
+            }
+            fn items(page: &Self::Response) -> &[$item] {
+                &page.$items
+            }
+            fn items_mut(page: &mut Self::Response) -> &mut Vec<$item> {
+                &mut page.$items
+            }
+            fn cursor($i: &$item) -> Option<&str> {
+                $value
+            }
+        }
+    };
+}
+use paged;
+
 /// A list endpoint's query: `limit` and `website_id`, in that order, when given.
 fn list_path(base: &str, limit: Option<u32>, website_id: Option<WebsiteId>) -> String {
     let mut path = String::from(base);

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{list_path, push_query, rules, ApiRequest, Extra, FromParams, Operation, Paged, Params, WebsiteId};
+use super::{check_window, paged, paged_request, rules, ApiRequest, Extra, FromParams, Operation, Params, WebsiteId};
 use crate::error::Error;
 
 /// `sessions.list({ limit?, website_id?, source?, since?, before? })`: conversations, newest first.
@@ -30,21 +30,12 @@ impl Operation for ListSessionsRequest {
     const WIRE_FIELDS: &'static [&'static str] = &["limit", "website_id", "source", "since", "before"];
 
     fn validate(&self) -> Result<(), Error> {
-        rules::limit(self.limit)?;
-        rules::website_id(self.website_id)?;
         rules::source(self.source.as_deref())?;
-        rules::timestamp("since", self.since.as_deref())?;
-        rules::timestamp("before", self.before.as_deref())
+        check_window(self.limit, self.website_id, self.since.as_deref(), self.before.as_deref())
     }
 
     fn build(&self) -> ApiRequest {
-        let mut path = list_path("sessions/", self.limit, self.website_id);
-        for (name, value) in [("source", &self.source), ("since", &self.since), ("before", &self.before)] {
-            if let Some(v) = value {
-                push_query(&mut path, name, v);
-            }
-        }
-        ApiRequest::get(path)
+        paged_request("sessions/", self.limit, self.website_id, &[("source", &self.source), ("since", &self.since), ("before", &self.before)])
     }
 }
 
@@ -62,30 +53,7 @@ impl FromParams for ListSessionsRequest {
     }
 }
 
-impl Paged for ListSessionsRequest {
-    type Item = Session;
-    const DEFAULT_LIMIT: u32 = 20;
-    const ITEMS: &'static str = "sessions";
-    const CURSOR: &'static str = "started_at";
-    fn limit(&self) -> Option<u32> {
-        self.limit
-    }
-    fn before(&self) -> Option<&str> {
-        self.before.as_deref()
-    }
-    fn before_mut(&mut self) -> &mut Option<String> {
-        &mut self.before
-    }
-    fn items(page: &Self::Response) -> &[Session] {
-        &page.sessions
-    }
-    fn items_mut(page: &mut Self::Response) -> &mut Vec<Session> {
-        &mut page.sessions
-    }
-    fn cursor(item: &Session) -> Option<&str> {
-        item.started_at.as_deref().or(Some(item.first_message_at.as_str()).filter(|s| !s.is_empty()))
-    }
-}
+paged!(ListSessionsRequest, Session, sessions, 20, "started_at", |item| item.started_at.as_deref().or(Some(item.first_message_at.as_str()).filter(|s| !s.is_empty())));
 
 /// One conversation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

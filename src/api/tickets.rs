@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{list_path, push_query, rules, ApiRequest, Extra, FromParams, Operation, Paged, Params, WebsiteId};
+use super::{check_window, paged, paged_request, ApiRequest, Extra, FromParams, Operation, Params, WebsiteId};
 use crate::error::Error;
 
 /// `tickets.list({ limit?, website_id?, since?, before? })`: support tickets, newest first.
@@ -27,20 +27,11 @@ impl Operation for ListTicketsRequest {
     const WIRE_FIELDS: &'static [&'static str] = &["limit", "website_id", "since", "before"];
 
     fn validate(&self) -> Result<(), Error> {
-        rules::limit(self.limit)?;
-        rules::website_id(self.website_id)?;
-        rules::timestamp("since", self.since.as_deref())?;
-        rules::timestamp("before", self.before.as_deref())
+        check_window(self.limit, self.website_id, self.since.as_deref(), self.before.as_deref())
     }
 
     fn build(&self) -> ApiRequest {
-        let mut path = list_path("tickets/", self.limit, self.website_id);
-        for (name, value) in [("since", &self.since), ("before", &self.before)] {
-            if let Some(v) = value {
-                push_query(&mut path, name, v);
-            }
-        }
-        ApiRequest::get(path)
+        paged_request("tickets/", self.limit, self.website_id, &[("since", &self.since), ("before", &self.before)])
     }
 }
 
@@ -57,30 +48,7 @@ impl FromParams for ListTicketsRequest {
     }
 }
 
-impl Paged for ListTicketsRequest {
-    type Item = Ticket;
-    const DEFAULT_LIMIT: u32 = 50;
-    const ITEMS: &'static str = "tickets";
-    const CURSOR: &'static str = "created_at";
-    fn limit(&self) -> Option<u32> {
-        self.limit
-    }
-    fn before(&self) -> Option<&str> {
-        self.before.as_deref()
-    }
-    fn before_mut(&mut self) -> &mut Option<String> {
-        &mut self.before
-    }
-    fn items(page: &Self::Response) -> &[Ticket] {
-        &page.tickets
-    }
-    fn items_mut(page: &mut Self::Response) -> &mut Vec<Ticket> {
-        &mut page.tickets
-    }
-    fn cursor(item: &Ticket) -> Option<&str> {
-        Some(item.created_at.as_str()).filter(|s| !s.is_empty())
-    }
-}
+paged!(ListTicketsRequest, Ticket, tickets, 50, "created_at", |item| Some(item.created_at.as_str()).filter(|s| !s.is_empty()));
 
 /// A support ticket, opened when a visitor asks for a human.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

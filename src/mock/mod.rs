@@ -64,15 +64,8 @@ use webhooks::Hook;
 /// The account email `GET /account/` reports.
 pub const SANDBOX_EMAIL: &str = "sandbox@example.com";
 
-/// Every event a webhook can subscribe to.
-pub const EVENTS: &[&str] = &[
-    "message.received",
-    "conversation.started",
-    "escalation.requested",
-    "takeover.started",
-    "lead.captured",
-    "ticket.created",
-];
+/// Every event a webhook can subscribe to: the client's own list.
+pub use crate::api::EVENTS;
 
 /// The values `GET /sessions/?source=` accepts: the client's own list.
 pub use crate::api::SOURCES;

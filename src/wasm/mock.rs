@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::{js_string, validation};
+use super::name;
 use crate::mock::{parse_knowledge, parse_limits, parse_webhooks, parse_websites, Delivery, Mock, MockOptions, Plan, Website};
 use crate::transport::promise::{call_method, drive, then2, Await};
 
@@ -27,14 +28,16 @@ extern "C" {
     fn stringify(v: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
     fn is_view(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
+    fn array_from(v: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+fn get(target: &JsValue, key: &'static str) -> JsValue {
+    Reflect::get(target, &name(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+fn set(target: &JsValue, key: &'static str, value: &JsValue) {
+    let _ = Reflect::set(target, &name(key), value);
 }
 
 fn absent(v: &JsValue) -> bool {
@@ -42,10 +45,10 @@ fn absent(v: &JsValue) -> bool {
 }
 
 /// `new <global name>(...args)`, whatever it throws caught.
-fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let class = Reflect::get(&js_sys::global(), &JsValue::from_str(name))?;
+fn construct(class_name: &'static str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let class = Reflect::get(&js_sys::global(), &name(class_name))?;
     if !class.is_function() {
-        return Err(js_sys::TypeError::new(&format!("{name} is not available here")).into());
+        return Err(js_sys::TypeError::new(&format!("{class_name} is not available here")).into());
     }
     let list = Array::new();
     for a in args {
@@ -72,15 +75,10 @@ struct Incoming {
 
 /// `name, value` pairs of a `Headers`, names in lower case.
 fn pairs_of(headers: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
-    let entries = js_sys::try_iter(&call_method(headers, "entries")?)?;
-    let mut out = Vec::new();
-    if let Some(entries) = entries {
-        for entry in entries {
-            let pair: Array = entry?.unchecked_into();
-            out.push((js_string(&pair.get(0)).to_ascii_lowercase(), js_string(&pair.get(1))));
-        }
-    }
-    Ok(out)
+    // One crossing for all of them: `JSON.stringify(Array.from(headers))`, read here.
+    let text = stringify(&array_from(headers)?)?.as_string().unwrap_or_default();
+    let pairs: Vec<(String, String)> = serde_json::from_str(&text).unwrap_or_default();
+    Ok(pairs.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
 }
 
 /// As fetch does: the standard methods are upper-cased, others kept as given.
@@ -149,6 +147,24 @@ fn incoming(input: &JsValue, init: &JsValue) -> Result<Incoming, JsValue> {
     Ok(Incoming { method, target: target_of(&url), headers, body: Err(request), signal })
 }
 
+/// A request whose answer is not ready at once.
+enum Pending {
+    /// Answered, with deliveries to make first.
+    Answered(crate::mock::MockResponse),
+    /// A `Request` whose body is still to be read.
+    Read(String, String, Vec<(String, String)>, JsValue),
+}
+
+/// The `Response` of an answer (a JSON body).
+fn response(status: u16, text: &str) -> Result<JsValue, JsValue> {
+    let init = Object::new();
+    set(&init, "status", &JsValue::from(status));
+    let headers = Object::new();
+    set(&headers, "content-type", &name("application/json"));
+    set(&init, "headers", &headers);
+    construct("Response", &[&JsValue::from_str(text), &init])
+}
+
 /// Why a signal aborted: its `reason`, or an AbortError.
 fn abort_reason(signal: &JsValue) -> JsValue {
     let reason = get(signal, "reason");
@@ -182,9 +198,9 @@ impl State {
         let mut status = JsValue::NULL;
         if let Some(deliver) = &self.deliver {
             let init = Object::new();
-            set(&init, "method", &JsValue::from_str("POST"));
+            set(&init, "method", &name("POST"));
             let headers = Object::new();
-            set(&headers, "Content-Type", &JsValue::from_str("application/json"));
+            set(&headers, "Content-Type", &name("application/json"));
             set(&headers, "X-Webhook-Signature", &JsValue::from_str(&d.signature));
             set(&init, "headers", &headers);
             set(&init, "body", &JsValue::from_str(&d.body));
@@ -223,26 +239,41 @@ impl State {
         if aborted(&signal) {
             return Promise::reject(&abort_reason(&signal));
         }
+        // The usual call (the client's): a plain body, an answer with no delivery to make first,
+        // answered at once.
+        let request = match request.body {
+            Ok(bytes) => {
+                let answer = self.core.borrow_mut().handle(&request.method, &request.target, &request.headers, &bytes, js_sys::Date::now());
+                if answer.deliveries.is_empty() {
+                    return match response(answer.status, &answer.body) {
+                        Ok(r) => Promise::resolve(&r),
+                        Err(e) => Promise::reject(&e),
+                    };
+                }
+                Pending::Answered(answer)
+            }
+            Err(req) => Pending::Read(request.method, request.target, request.headers, req),
+        };
         let state = self.clone();
         let work = drive(async move {
-            let body = match request.body {
-                Ok(bytes) => bytes,
-                Err(req) if request.method == "GET" || request.method == "HEAD" => {
-                    let _ = req;
-                    Vec::new()
+            let (status, text) = match request {
+                Pending::Answered(answer) => {
+                    for d in answer.deliveries {
+                        state.send(d).await;
+                    }
+                    (answer.status, answer.body)
                 }
-                Err(req) => {
-                    let buffer = Await::new(Promise::resolve(&call_method(&req, "arrayBuffer")?)).await?;
-                    Uint8Array::new(&buffer).to_vec()
+                Pending::Read(method, target, headers, req) => {
+                    let body = if method == "GET" || method == "HEAD" {
+                        Vec::new()
+                    } else {
+                        let buffer = Await::new(Promise::resolve(&call_method(&req, "arrayBuffer")?)).await?;
+                        Uint8Array::new(&buffer).to_vec()
+                    };
+                    state.serve(method, target, headers, body).await
                 }
             };
-            let (status, text) = state.serve(request.method, request.target, request.headers, body).await;
-            let init = Object::new();
-            set(&init, "status", &JsValue::from(status));
-            let headers = Object::new();
-            set(&headers, "content-type", &JsValue::from_str("application/json"));
-            set(&init, "headers", &headers);
-            construct("Response", &[&JsValue::from_str(&text), &init])
+            response(status, &text)
         });
         if !signal.is_object() {
             return work;
@@ -266,12 +297,12 @@ impl State {
         });
         let once = Object::new();
         set(&once, "once", &JsValue::TRUE);
-        let _ = listen.unchecked_ref::<Function>().call3(&signal, &JsValue::from_str("abort"), &on_abort, &once);
+        let _ = listen.unchecked_ref::<Function>().call3(&signal, &name("abort"), &on_abort, &once);
         let remove = get(&signal, "removeEventListener");
         if let Some(remove) = remove.dyn_ref::<Function>() {
             let (signal, remove) = (signal.clone(), remove.clone());
             let cleanup: Function = Closure::once_into_js(move || {
-                let _ = remove.call2(&signal, &JsValue::from_str("abort"), &on_abort);
+                let _ = remove.call2(&signal, &name("abort"), &on_abort);
             })
             .unchecked_into();
             let _ = then2(&raced, &cleanup, &cleanup);
@@ -281,7 +312,7 @@ impl State {
 }
 
 /// The JSON text of an option, or an error naming it.
-fn option_json(options: &JsValue, name: &str, shape: &str, is_list: bool) -> Result<Option<String>, JsValue> {
+fn option_json(options: &JsValue, name: &'static str, shape: &str, is_list: bool) -> Result<Option<String>, JsValue> {
     let v = get(options, name);
     if v.is_undefined() {
         return Ok(None);

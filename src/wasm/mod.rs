@@ -33,3 +33,23 @@ extern "C" {
 pub(crate) fn returns(value: &JsValue) -> js_sys::Function {
     VALUE_OF.with(|f| crate::transport::promise::bind_to(f, value))
 }
+
+/// A JavaScript string for a name this crate uses over and over (a property name, a method, a media
+/// type): made once, then reused. Passing a Rust string makes a new JS string each time, through
+/// `TextDecoder`, which costs a small string's worth of microseconds.
+#[cfg(feature = "client")]
+pub(crate) fn name(text: &'static str) -> wasm_bindgen::JsValue {
+    use std::cell::RefCell;
+    thread_local! {
+        static NAMES: RefCell<Vec<((usize, usize), wasm_bindgen::JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+    let id = (text.as_ptr() as usize, text.len());
+    NAMES.with(|names| {
+        if let Some((_, v)) = names.borrow().iter().find(|(k, _)| *k == id) {
+            return v.clone();
+        }
+        let v = wasm_bindgen::JsValue::from_str(text);
+        names.borrow_mut().push((id, v.clone()));
+        v
+    })
+}

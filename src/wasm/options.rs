@@ -30,8 +30,8 @@ extern "C" {
     fn array_from(v: &JsValue) -> Result<Array, JsValue>;
 }
 
-fn get(target: &JsValue, key: &str) -> Result<JsValue, Error> {
-    Reflect::get(target, &JsValue::from_str(key)).map_err(|_| Error::validation(key, format!("reading `{key}` threw")))
+fn get(target: &JsValue, key: &'static str) -> Result<JsValue, Error> {
+    Reflect::get(target, &super::name(key)).map_err(|_| Error::validation(key, format!("reading `{key}` threw")))
 }
 
 /// A JavaScript value as a [`Loose`] one.

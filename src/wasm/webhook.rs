@@ -71,6 +71,7 @@ extern "C" {
     fn object_tag(v: &JsValue) -> Result<JsValue, JsValue>;
 
     /// `new TextDecoder('utf-8', { fatal: true })`.
+    #[derive(Clone)]
     type Utf8;
     #[wasm_bindgen(constructor, js_class = TextDecoder, catch)]
     fn new_decoder(label: &str, options: &JsValue) -> Result<Utf8, JsValue>;
@@ -86,6 +87,19 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &RequestLike) -> Result<JsValue, JsValue>;
     type HeadersLike;
+    /// A string primitive, for its `length`.
+    type Text;
+    #[wasm_bindgen(method, getter)]
+    fn length(this: &Text) -> u32;
+    #[derive(Clone)]
+    type Encoder;
+    #[wasm_bindgen(constructor, js_class = TextEncoder)]
+    fn new_encoder() -> Encoder;
+    #[wasm_bindgen(method, js_class = TextEncoder, js_name = encodeInto)]
+    fn encode_into(this: &Encoder, s: &JsValue, dest: &Uint8Array) -> EncodeResult;
+    type EncodeResult;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> f64;
     type Memory;
     #[wasm_bindgen(method, getter)]
     fn buffer(this: &Memory) -> JsValue;
@@ -118,11 +132,7 @@ fn get(target: &JsValue, key: &str) -> Option<JsValue> {
     reflect_get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// A value computed once (wasm32 has no threads here: no `Sync` needed in practice).
-struct Once(core::cell::UnsafeCell<Option<Option<NodeCrypto>>>);
-// SAFETY: wasm32 without threads: one thread, and the lookup below cannot re-enter.
-unsafe impl Sync for Once {}
-static NODE_CRYPTO: Once = Once(core::cell::UnsafeCell::new(None));
+static NODE_CRYPTO: Once<NodeCrypto> = Once(core::cell::UnsafeCell::new(None));
 
 /// `process.getBuiltinModule('node:crypto')`, looked up once.
 fn node_crypto() -> Option<NodeCrypto> {
@@ -130,21 +140,26 @@ fn node_crypto() -> Option<NodeCrypto> {
         let process = GLOBAL_THIS.with(|g| get(g, "process"))?;
         process.unchecked_ref::<Process>().get_builtin_module("node:crypto").ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
     };
-    // SAFETY: see `Once`.
-    let slot = unsafe { &mut *NODE_CRYPTO.0.get() };
-    slot.get_or_insert_with(lookup).clone()
+    NODE_CRYPTO.get(lookup)
 }
 
-/// A raw body: a string, or bytes (`Uint8Array`, any other view, an `ArrayBuffer`).
-enum Body {
-    Text(JsValue, String),
-    Bytes(Uint8Array, Vec<u8>),
+/// A raw body: a string, or bytes (`Uint8Array`, any other view, an `ArrayBuffer`). Its bytes are
+/// copied into wasm memory only when the wasm core hashes them (`TextEncoder.encodeInto` straight
+/// into the copy for a string: wasm-bindgen's own string passing walks a long string in a JS loop).
+struct Body {
+    /// The string, or a `Uint8Array` over the bytes.
+    js: JsValue,
+    text: bool,
+    /// UTF-16 units of a string (no more than its UTF-8 bytes), bytes of a view.
+    len: u32,
+    bytes: core::cell::OnceCell<Vec<u8>>,
 }
 
 impl Body {
     fn read(v: &JsValue) -> Option<Body> {
-        if let Some(s) = v.as_string() {
-            return Some(Body::Text(v.clone(), s));
+        if v.is_string() {
+            let len = v.unchecked_ref::<Text>().length();
+            return Some(Body { js: v.clone(), text: true, len, bytes: core::cell::OnceCell::new() });
         }
         let bytes = if v.is_instance_of::<Uint8Array>() {
             v.clone().unchecked_into::<Uint8Array>()
@@ -160,39 +175,75 @@ impl Body {
             }
             Uint8Array::new(v)
         };
-        let copy = copy_out(&bytes);
-        Some(Body::Bytes(bytes, copy))
+        let len = bytes.length();
+        Some(Body { js: bytes.into(), text: false, len, bytes: core::cell::OnceCell::new() })
     }
 
     fn bytes(&self) -> &[u8] {
-        match self {
-            Body::Text(_, s) => s.as_bytes(),
-            Body::Bytes(_, b) => b,
-        }
-    }
-
-    fn js(&self) -> JsValue {
-        match self {
-            Body::Text(v, _) => v.clone(),
-            Body::Bytes(b, _) => b.clone().into(),
-        }
+        self.bytes.get_or_init(|| {
+            if self.text {
+                encode_utf8(&self.js, self.len)
+            } else {
+                copy_out(self.js.unchecked_ref())
+            }
+        })
     }
 
     /// The event: a JSON object.
     fn event(&self) -> Result<JsValue, JsValue> {
-        let text = match self {
-            Body::Text(v, _) => v.clone(),
-            Body::Bytes(b, _) => {
-                let options = json_parse(&JsValue::from_str("{\"fatal\":true}")).unwrap_or(JsValue::UNDEFINED);
-                let decoded = Utf8::new_decoder("utf-8", &options).and_then(|d| d.decode(b));
-                decoded.map_err(|_| verification_error(Reason::InvalidJson))?
-            }
+        let text = if self.text {
+            self.js.clone()
+        } else {
+            let decoded = decoder().ok_or(JsValue::UNDEFINED).and_then(|d| d.decode(self.js.unchecked_ref()));
+            decoded.map_err(|_| verification_error(Reason::InvalidJson))?
         };
         match json_parse(&text) {
             Ok(event) if event.is_object() && !is_array(&event) => Ok(event),
             _ => Err(verification_error(Reason::InvalidJson)),
         }
     }
+}
+
+/// The UTF-8 bytes of a string of `units` UTF-16 units, written by `TextEncoder.encodeInto` into the
+/// new vector's own memory (at most 3 bytes a unit).
+fn encode_utf8(s: &JsValue, units: u32) -> Vec<u8> {
+    let Some(encoder) = encoder() else { return Vec::new() };
+    let cap = units.saturating_mul(3);
+    let mut out: Vec<u8> = Vec::with_capacity(cap as usize);
+    let memory = wasm_bindgen::memory().unchecked_into::<Memory>().buffer();
+    let view = Uint8Array::new_with_byte_offset_and_length(&memory, out.as_mut_ptr() as u32, cap);
+    let written = (encoder.encode_into(s, &view).written() as u32).min(cap);
+    // SAFETY: encodeInto wrote `written` (<= cap) bytes at the start of `out`'s allocation.
+    unsafe { out.set_len(written as usize) };
+    out
+}
+
+/// A value made once (wasm32 has no threads here: no `Sync` needed in practice).
+struct Once<T>(core::cell::UnsafeCell<Option<Option<T>>>);
+// SAFETY: wasm32 without threads: one thread, and the lookups below cannot re-enter.
+unsafe impl<T> Sync for Once<T> {}
+
+impl<T: Clone> Once<T> {
+    fn get(&self, make: impl FnOnce() -> Option<T>) -> Option<T> {
+        // SAFETY: see `Once`.
+        let slot = unsafe { &mut *self.0.get() };
+        slot.get_or_insert_with(make).clone()
+    }
+}
+
+static ENCODER: Once<Encoder> = Once(core::cell::UnsafeCell::new(None));
+static DECODER: Once<Utf8> = Once(core::cell::UnsafeCell::new(None));
+
+fn encoder() -> Option<Encoder> {
+    ENCODER.get(|| Some(Encoder::new_encoder()))
+}
+
+/// `new TextDecoder('utf-8', { fatal: true })`, made once.
+fn decoder() -> Option<Utf8> {
+    DECODER.get(|| {
+        let options = json_parse(&JsValue::from_str("{\"fatal\":true}")).ok()?;
+        Utf8::new_decoder("utf-8", &options).ok()
+    })
 }
 
 fn body_of(v: &JsValue) -> Result<Body, JsValue> {
@@ -238,14 +289,14 @@ impl Webhook {
         } else {
             header.as_string().ok_or(Reason::MalformedSignature)?
         };
-        if body.bytes().len() >= NODE_CRYPTO_MIN as usize {
+        if body.len >= NODE_CRYPTO_MIN {
             if let Some(crypto) = node_crypto() {
                 self.verifier.check_secrets()?;
                 let tag = parse_header_bytes(header.as_bytes())?;
                 let mut ok = false;
-                let data = body.js();
+                let data = &body.js;
                 for secret in &self.secrets {
-                    let digest = copy_out(&crypto.create_hmac("sha256", secret).update(&data).digest());
+                    let digest = copy_out(&crypto.create_hmac("sha256", secret).update(data).digest());
                     ok |= same(&digest, &tag);
                 }
                 return if ok { Ok(()) } else { Err(Reason::SignatureMismatch) };
