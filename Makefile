@@ -95,6 +95,7 @@ lint: .stamps/rust-target
 
 test-rust:
 	cargo test --all-targets --features mock
+	cargo test --doc --features mock
 
 # The Rust API on wasm32 in Node (wasm-bindgen-test), against the fake API on loopback: the server
 # prints its URL, which the tests are built with.
