@@ -42,14 +42,16 @@ impl Shared {
         Ok((req, self.client.settings(o.timeout_ms, o.max_retries, o.headers, o.signal)))
     }
 
+    /// Sends a prepared request: its body, or the JavaScript error.
+    async fn run(self: Rc<Self>, req: ApiRequest, settings: CallSettings<JsValue>, upload: Option<UploadSpreadsheetRequest<JsFile>>) -> Result<JsValue, JsValue> {
+        let part = upload.as_ref().map(|u| FilePart { file: &u.file, filename: u.part_name(), content_type: u.part_type() });
+        let r = self.client.redactor();
+        self.client.execute::<JsJson>(&req, part, &settings).await.map_err(|e| errors::to_js(e.error, e.cause, r))
+    }
+
     /// Sends a prepared request: the promise of its body.
     fn send(self: &Rc<Self>, req: ApiRequest, settings: CallSettings<JsValue>, upload: Option<UploadSpreadsheetRequest<JsFile>>) -> Promise {
-        let shared = self.clone();
-        drive(async move {
-            let part = upload.as_ref().map(|u| FilePart { file: &u.file, filename: u.part_name(), content_type: u.part_type() });
-            let r = shared.client.redactor();
-            shared.client.execute::<JsJson>(&req, part, &settings).await.map_err(|e| errors::to_js(e.error, e.cause, r))
-        })
+        drive(self.clone().run(req, settings, upload))
     }
 
     /// An operation read from a JavaScript options object.
@@ -108,11 +110,10 @@ impl Shared {
         // state holds the promise only while it is pending: a state that held it for good would hold
         // the iterator too (the promise carries it as [Symbol.asyncIterator]), through the externref
         // table, where no garbage collector sees the cycle.
-        let shared = self.clone();
+        let sending = self.clone().run(req, settings, None);
         let handoff = state.clone();
         let first = drive(async move {
-            let r = shared.client.redactor();
-            let result = shared.client.execute::<JsJson>(&req, None, &settings).await.map_err(|e| errors::to_js(e.error, e.cause, r));
+            let result = sending.await;
             let mut s = handoff.borrow_mut();
             s.first = None;
             s.first_result = Some(result.clone());

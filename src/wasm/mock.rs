@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use super::errors::{js_string, validation};
 use super::name;
+use super::options::bytes_of;
 use crate::mock::{parse_knowledge, parse_limits, parse_webhooks, parse_websites, Delivery, Mock, MockOptions, Plan, Website};
 use crate::transport::promise::{call_method, drive, then2, Await};
 
@@ -24,10 +25,6 @@ const PLANS: &str = "\"starter\", \"standard\", \"pro\", \"free\"";
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
-    fn stringify(v: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
-    fn is_view(v: &JsValue) -> bool;
     #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
     fn array_from(v: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -76,7 +73,7 @@ struct Incoming {
 /// `name, value` pairs of a `Headers`, names in lower case.
 fn pairs_of(headers: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
     // One crossing for all of them: `JSON.stringify(Array.from(headers))`, read here.
-    let text = stringify(&array_from(headers)?)?.as_string().unwrap_or_default();
+    let text = js_sys::JSON::stringify(&array_from(headers)?)?.as_string().unwrap_or_default();
     let pairs: Vec<(String, String)> = serde_json::from_str(&text).unwrap_or_default();
     Ok(pairs.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
 }
@@ -102,7 +99,8 @@ fn incoming(input: &JsValue, init: &JsValue) -> Result<Incoming, JsValue> {
         && get(input, "arrayBuffer").is_function()
         && !get(input, "searchParams").is_object();
     let body = if absent(init) { JsValue::UNDEFINED } else { get(init, "body") };
-    let plain_body = absent(&body) || body.is_string() || body.is_instance_of::<js_sys::ArrayBuffer>() || is_view(&body);
+    let view = bytes_of(&body);
+    let plain_body = absent(&body) || body.is_string() || view.is_some();
     let text_input = input.as_string();
     let relative = |s: &str| if s.starts_with('/') { format!("{SANDBOX_ORIGIN}{s}") } else { s.to_owned() };
     if !is_request && plain_body && (absent(init) || get(init, "duplex").is_undefined()) {
@@ -124,13 +122,8 @@ fn incoming(input: &JsValue, init: &JsValue) -> Result<Incoming, JsValue> {
                 pairs.push(("content-type".into(), "text/plain;charset=UTF-8".into()));
             }
             text.into_bytes()
-        } else if is_view(&body) {
-            let buffer = get(&body, "buffer");
-            let offset = get(&body, "byteOffset").as_f64().unwrap_or(0.0) as u32;
-            let length = get(&body, "byteLength").as_f64().unwrap_or(0.0) as u32;
-            Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length).to_vec()
         } else {
-            Uint8Array::new(&body).to_vec()
+            view.map(|v| v.to_vec()).unwrap_or_default()
         };
         let signal = if absent(init) { JsValue::UNDEFINED } else { get(init, "signal") };
         return Ok(Incoming { method, target: target_of(&url), headers: pairs, body: Ok(bytes), signal });
@@ -321,7 +314,7 @@ fn option_json(options: &JsValue, name: &'static str, shape: &str, is_list: bool
     if !right {
         return Err(validation(name, &format!("new MockAsyntai(): `{name}` must be {shape}")));
     }
-    match stringify(&v).ok().and_then(|t| t.as_string()) {
+    match js_sys::JSON::stringify(&v).ok().and_then(|t| t.as_string()) {
         Some(text) => Ok(Some(text)),
         None => Err(validation(name, &format!("new MockAsyntai(): `{name}` must be JSON-compatible (no BigInt, no cycles)"))),
     }

@@ -310,6 +310,19 @@ fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
     Ok(Some((keys, text)))
 }
 
+/// A `Uint8Array` over the bytes of an `ArrayBuffer` or of any view (`Uint8Array`, `DataView`, ...).
+pub(crate) fn bytes_of(v: &JsValue) -> Option<js_sys::Uint8Array> {
+    if v.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Some(js_sys::Uint8Array::new(v));
+    }
+    if !is_view(v) {
+        return None;
+    }
+    let number = |key: &'static str| get(v, key).ok().and_then(|n| n.as_f64()).unwrap_or(0.0) as u32;
+    let buffer = get(v, "buffer").ok()?;
+    Some(js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, number("byteOffset"), number("byteLength")))
+}
+
 /// The spreadsheet: a `Blob`/`File` (kept as it is), a `Uint8Array` or other view, or an
 /// `ArrayBuffer` (wrapped in a `Blob`).
 ///
@@ -326,16 +339,7 @@ pub fn spreadsheet(file: &JsValue) -> Result<JsFile, Error> {
         let name = Reflect::get(file, &"name".into()).ok().and_then(|n| n.as_string()).filter(|n| !n.is_empty());
         return Ok(JsFile { size: blob.size(), xlsx: blob.type_().contains("spreadsheetml"), blob, name });
     }
-    let bytes = if file.is_instance_of::<js_sys::ArrayBuffer>() {
-        js_sys::Uint8Array::new(file)
-    } else if is_view(file) {
-        let buffer = Reflect::get(file, &"buffer".into()).map_err(|_| wrong())?;
-        let offset = Reflect::get(file, &"byteOffset".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        let length = Reflect::get(file, &"byteLength".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, offset as u32, length as u32)
-    } else {
-        return Err(wrong());
-    };
+    let bytes = bytes_of(file).ok_or_else(wrong)?;
     let mut head = [0u8; 4];
     if bytes.length() >= 4 {
         bytes.subarray(0, 4).copy_to(&mut head);
