@@ -1,13 +1,13 @@
 //! The fetch transport (wasm32): the `fetch` a client was given, or the global one, called with a
-//! plain init object; a per-attempt timeout (an `AbortController` whose own `abort`, bound, is the
-//! timer's callback: no Rust closure per call); the caller's `AbortSignal` (one listener per signal,
+//! plain init object; a per-attempt timeout (an `AbortController`, handed to one timer callback made
+//! once: no Rust closure and no bound function per call); the caller's `AbortSignal` (one listener per signal,
 //! however many calls share it); the body read within the timeout.
 //!
 //! What a custom `fetch` hands back is touched only through catching calls: a `fetch` that throws, a
 //! "Response" without `text()`, a getter that throws all become a connection error, never an
 //! exception through wasm.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -23,6 +23,9 @@ use crate::error::Error;
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    /// `setTimeout(handler, ms, arg)`: `handler(arg)` when it fires.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with(handler: &Function, ms: f64, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
     /// `JSON.parse` of a JavaScript string, never copied into wasm.
@@ -46,8 +49,9 @@ extern "C" {
     /// Whatever a `fetch` resolved to.
     #[derive(Debug, Clone)]
     type AnyResponse;
+    /// The status as a number (read and converted in one crossing; what cannot be one is an error).
     #[wasm_bindgen(method, getter, catch)]
-    fn status(this: &AnyResponse) -> Result<JsValue, JsValue>;
+    fn status(this: &AnyResponse) -> Result<Option<f64>, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn text(this: &AnyResponse) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch)]
@@ -64,6 +68,10 @@ extern "C" {
     type Parsed;
     #[wasm_bindgen(method, getter)]
     fn success(this: &Parsed) -> JsValue;
+    /// `success`, read and made a boolean in one crossing: `None` when it is `undefined` or `null`,
+    /// `Some(truthy)` otherwise; throws on `null` itself (a body of `null` has no fields).
+    #[wasm_bindgen(method, getter, catch, js_name = success)]
+    fn success_flag(this: &Parsed) -> Result<Option<bool>, JsValue>;
 
     /// An `AbortSignal`, or an object that behaves like one.
     pub(crate) type SignalLike;
@@ -101,7 +109,11 @@ extern "C" {
 struct Statics {
     /// "GET", "POST", "DELETE".
     methods: [JsValue; 3],
+    /// `AbortController.prototype.abort`.
     abort: Function,
+    /// `Function.prototype.call.bind(abort)`: `abort_call(controller)` aborts `controller`, so one
+    /// function is every attempt's timer callback (the controller is the timer's argument).
+    abort_call: Function,
     watch: Watch,
     listener: Function,
     once: JsValue,
@@ -116,11 +128,13 @@ fn with_statics<R>(f: impl FnOnce(&Statics) -> R) -> Option<R> {
         if cell.get().is_none() {
             let controller: JsValue = AbortController::new().ok()?.into();
             let abort = js_sys::Reflect::get(&controller, &"abort".into()).ok()?.dyn_into::<Function>().ok()?;
+            let call = js_sys::Reflect::get(&abort, &"call".into()).ok()?.dyn_into::<Function>().ok()?;
+            let abort_call = bind_to(&call, &abort);
             let listener = Closure::<dyn Fn(JsValue)>::new(on_caller_abort).into_js_value().unchecked_into();
             let once = Object::new();
             js_sys::Reflect::set(&once, &"once".into(), &JsValue::TRUE).ok()?;
             let methods = [JsValue::from_str("GET"), JsValue::from_str("POST"), JsValue::from_str("DELETE")];
-            let _ = cell.set(Statics { methods, abort, watch: Watch::new_weak_map(), listener, once: once.into() });
+            let _ = cell.set(Statics { methods, abort, abort_call, watch: Watch::new_weak_map(), listener, once: once.into() });
         }
         cell.get().map(f)
     })
@@ -195,7 +209,8 @@ pub(crate) fn signal_aborted(signal: Option<&JsValue>) -> bool {
 /// removed, and the request aborted if it was still running (a Rust caller dropped its future).
 struct Attempt<'a> {
     controller: AbortController,
-    abort: Function,
+    /// The controller's `abort`, bound to it: made only when there is a caller's signal to watch.
+    abort: Option<Function>,
     timer: JsValue,
     signal: Option<&'a JsValue>,
     finished: bool,
@@ -204,12 +219,18 @@ struct Attempt<'a> {
 impl<'a> Attempt<'a> {
     fn arm(timeout_ms: f64, signal: Option<&'a JsValue>) -> Result<Self, JsValue> {
         let controller = AbortController::new()?;
-        let abort = with_statics(|s| bind_to(&s.abort, &controller)).ok_or_else(|| JsValue::from_str("no AbortController"))?;
         // setTimeout takes at most 2^31-1 ms; a longer delay would fire at once.
-        let timer = set_timeout(&abort, timeout_ms.min(2_147_483_647.0));
-        if let Some(s) = signal {
-            watch(s, &abort);
-        }
+        let ms = timeout_ms.min(2_147_483_647.0);
+        let (timer, abort) = with_statics(|s| {
+            let timer = set_timeout_with(&s.abort_call, ms, &controller);
+            let abort = signal.map(|signal| {
+                let abort = bind_to(&s.abort, &controller);
+                watch(signal, &abort);
+                abort
+            });
+            (timer, abort)
+        })
+        .ok_or_else(|| JsValue::from_str("no AbortController"))?;
         Ok(Attempt { controller, abort, timer, signal, finished: false })
     }
 
@@ -228,8 +249,8 @@ impl<'a> Attempt<'a> {
 impl Drop for Attempt<'_> {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
-        if let Some(s) = self.signal {
-            unwatch(s, &self.abort);
+        if let (Some(s), Some(abort)) = (self.signal, &self.abort) {
+            unwatch(s, abort);
         }
         if !self.finished {
             self.controller.abort();
@@ -276,7 +297,13 @@ impl SpreadsheetFile for JsFile {
 pub struct FetchTransport {
     fetch: Function,
     headers: [OnceCell<Object>; 3],
+    /// The last URLs asked, as JavaScript strings: a call to the same URL as a recent one passes the
+    /// same string, not a new one decoded from wasm memory.
+    urls: RefCell<Vec<(String, JsValue)>>,
 }
+
+/// How many URLs [`FetchTransport`] keeps.
+const URLS_KEPT: usize = 8;
 
 impl FetchTransport {
     /// Over the global `fetch`.
@@ -292,7 +319,23 @@ impl FetchTransport {
 
     /// Over this `fetch` (called without a `this` binding).
     pub fn with_fetch(fetch: Function) -> Self {
-        FetchTransport { fetch, headers: Default::default() }
+        FetchTransport { fetch, headers: Default::default(), urls: RefCell::new(Vec::new()) }
+    }
+
+    /// `url` as a JavaScript string: the one made for it before, when it is one of the last URLs asked.
+    fn url(&self, url: &str) -> JsValue {
+        let Ok(mut kept) = self.urls.try_borrow_mut() else { return JsValue::from_str(url) };
+        if let Some((_, value)) = kept.iter().find(|(u, _)| u == url) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(url);
+        // The oldest made goes.
+        if kept.len() == URLS_KEPT {
+            kept.rotate_left(1);
+            kept.pop();
+        }
+        kept.push((url.to_owned(), value.clone()));
+        value
     }
 
     fn headers_object(&self, req: &HttpRequest<'_, JsFile>) -> JsValue {
@@ -386,14 +429,14 @@ impl Transport for FetchTransport {
             }
         }
         init.set_signal(&attempt.controller.signal());
-        let url = JsValue::from_str(req.url);
+        let url = self.url(req.url);
         let sent = self.fetch.call2(&JsValue::UNDEFINED, &url, &init).map_err(|e| attempt.failure(e))?;
         let response: AnyResponse =
             Await::new(Promise::resolve(&sent)).await.map_err(|e| attempt.failure(e))?.unchecked_into();
         let reading = response.text().map_err(|e| attempt.failure(e))?;
         let text = Await::new(Promise::resolve(&reading)).await.map_err(|e| attempt.failure(e))?;
         attempt.finished = true;
-        let status = response.status().ok().and_then(|s| s.as_f64()).filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
+        let status = response.status().ok().flatten().filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
         match status {
             Some(status) => Ok(FetchAnswer { status: status as u16, response, text }),
             _ => Err(Failure::Network(
@@ -454,10 +497,19 @@ impl Decode<FetchAnswer> for JsJson {
 
     fn decode(resp: &FetchAnswer) -> Result<Option<JsValue>, String> {
         let Ok(value) = json_parse(&resp.text) else { return Ok(None) };
-        if !value.is_object() || Array::is_array(&value) || value.unchecked_ref::<Parsed>().success().as_bool() == Some(false) {
-            return Ok(None);
-        }
-        Ok(Some(value))
+        let parsed: &Parsed = value.unchecked_ref();
+        // Two crossings for what the API sends (`"success": true`); more only for other bodies.
+        let ok = match parsed.success_flag() {
+            // `success: true` (or another truthy value): only an object has fields.
+            Ok(Some(true)) => true,
+            // Falsy: a failure when it is `false` itself (`0` or `""` is not `false`).
+            Ok(Some(false)) => parsed.success().as_bool() != Some(false),
+            // No `success`: an object, not an array nor a string or number.
+            Ok(None) => value.is_object() && !Array::is_array(&value),
+            // `null`.
+            Err(_) => false,
+        };
+        Ok(ok.then_some(value))
     }
 
     fn view(text: &str) -> BodyView {

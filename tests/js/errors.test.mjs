@@ -386,6 +386,9 @@ describe("2xx answers that are not the promised JSON object", CONCURRENT, () => 
     ["an HTML page", faults.html(200)],
     ["a JSON array", { status: 200, raw: "[1,2,3]" }],
     ["JSON null", { status: 200, raw: "null" }],
+    ["a JSON string", { status: 200, raw: '"success"' }],
+    ["a JSON number", { status: 200, raw: "42" }],
+    ["JSON true", { status: 200, raw: "true" }],
   ]) {
     test(`${label} on a 200 -> APIConnectionError`, async ({ fake, client }) => {
       fake.respond(plan);
@@ -393,6 +396,14 @@ describe("2xx answers that are not the promised JSON object", CONCURRENT, () => 
       assertConnectionError(err);
       assert.ok(!(err instanceof APITimeoutError));
       assert.equal(fake.requests.length, 1);
+    });
+  }
+
+  // Only `success: false` itself is a failure: an object without it, or with another value, is the answer.
+  for (const raw of ['{"websites":[]}', '{"success":0,"websites":[]}', '{"success":"","websites":[]}', '{"success":null,"websites":[]}']) {
+    test(`${raw} on a 200 -> resolved with that object`, async ({ fake, client }) => {
+      fake.respond({ status: 200, raw });
+      assert.deepEqual(await client({ maxRetries: 0 }).websites.list(), JSON.parse(raw));
     });
   }
 

@@ -80,6 +80,17 @@ export function scenario(ctx, { browser = false, compiles = true } = {}) {
     assert.equal(err.isAPIError, false);
   });
 
+  it('client: a fetch that never answers is aborted at the timeout, retried once, then APITimeoutError', async () => {
+    const res = await ctx.send('/timeout', { headers: extra });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const { error, attempts, aborted, ms } = res.json;
+    assert.ok(error, `expected an error, got ${JSON.stringify(res.json)}`);
+    assert.equal(error.name, 'APITimeoutError');
+    assert.equal(attempts, 2, 'maxRetries: 1 -> two attempts');
+    assert.deepEqual(aborted, [true, true], "each attempt's fetch got a signal, aborted when its timeout fired");
+    assert.ok(ms >= 100, `two attempts of 50 ms each took ${ms} ms`);
+  });
+
   for (const [route, entry] of [['/webhook', 'asyntai-edge'], ['/webhook-small', 'asyntai-edge/webhooks']]) {
     it(`${entry}: verifyRequest() accepts a webhook signed with node:crypto`, async () => {
       const res = await ctx.send(route, {

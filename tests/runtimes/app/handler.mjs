@@ -12,6 +12,8 @@
 //   POST /webhook         verifyRequest(request) with the main entry's Webhook.
 //   POST /webhook-small   the same with `asyntai-edge/webhooks`.
 //   GET  /sandbox         MockAsyntai from `asyntai-edge/testing`, used through the client's `fetch` option.
+//   GET  /timeout         a call whose fetch never answers (it rejects when its signal aborts, as fetch does), timeout 50 ms: the error, and whether the
+//                         signal the fetch was given was aborted (the runtime's own timers and abort).
 //   GET  /browser-guard   new Asyntai({ apiKey }) without dangerouslyAllowBrowser: what happened.
 //   GET  /compile-probe   whether this runtime lets code compile wasm from bytes (workerd and Vercel
 //                         Edge do not: the package must not need to there).
@@ -100,6 +102,24 @@ async function sandbox(extra) {
   return json({ added, chat, refused });
 }
 
+async function timeout(extra) {
+  const signals = [];
+  // Answers nothing; gives up when its signal aborts, as fetch does.
+  const hang = (url, init) => {
+    signals.push(init.signal);
+    return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+  };
+  const c = new NamedAsyntai({ apiKey: GOOD_KEY, fetch: hang, timeout: 50, maxRetries: 1, ...extra });
+  const t0 = Date.now();
+  const result = await attempt(() => c.account.get());
+  return json({
+    ...result,
+    ms: Date.now() - t0,
+    attempts: signals.length,
+    aborted: signals.map((s) => s instanceof AbortSignal && s.aborted),
+  });
+}
+
 export default {
   async fetch(request) {
     const { pathname } = new URL(request.url);
@@ -108,6 +128,7 @@ export default {
     if (pathname === '/webhook') return webhook(request, Webhook);
     if (pathname === '/webhook-small') return webhook(request, SmallWebhook);
     if (pathname === '/sandbox') return sandbox(extra);
+    if (pathname === '/timeout') return timeout(extra);
     if (pathname === '/browser-guard') {
       try {
         new Asyntai({ apiKey: GOOD_KEY, baseURL: 'http://127.0.0.1:9/api/v1/' });
