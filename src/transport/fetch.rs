@@ -49,9 +49,8 @@ extern "C" {
     /// Whatever a `fetch` resolved to.
     #[derive(Debug, Clone)]
     type AnyResponse;
-    /// The status as a number (read and converted in one crossing; what cannot be one is an error).
     #[wasm_bindgen(method, getter, catch)]
-    fn status(this: &AnyResponse) -> Result<Option<f64>, JsValue>;
+    fn status(this: &AnyResponse) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn text(this: &AnyResponse) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, catch)]
@@ -68,10 +67,6 @@ extern "C" {
     type Parsed;
     #[wasm_bindgen(method, getter)]
     fn success(this: &Parsed) -> JsValue;
-    /// `success`, read and made a boolean in one crossing: `None` when it is `undefined` or `null`,
-    /// `Some(truthy)` otherwise; throws on `null` itself (a body of `null` has no fields).
-    #[wasm_bindgen(method, getter, catch, js_name = success)]
-    fn success_flag(this: &Parsed) -> Result<Option<bool>, JsValue>;
 
     /// An `AbortSignal`, or an object that behaves like one.
     pub(crate) type SignalLike;
@@ -219,18 +214,14 @@ struct Attempt<'a> {
 impl<'a> Attempt<'a> {
     fn arm(timeout_ms: f64, signal: Option<&'a JsValue>) -> Result<Self, JsValue> {
         let controller = AbortController::new()?;
+        let (abort_call, abort) = with_statics(|s| (s.abort_call.clone(), s.abort.clone())).ok_or_else(|| JsValue::from_str("no AbortController"))?;
         // setTimeout takes at most 2^31-1 ms; a longer delay would fire at once.
-        let ms = timeout_ms.min(2_147_483_647.0);
-        let (timer, abort) = with_statics(|s| {
-            let timer = set_timeout_with(&s.abort_call, ms, &controller);
-            let abort = signal.map(|signal| {
-                let abort = bind_to(&s.abort, &controller);
-                watch(signal, &abort);
-                abort
-            });
-            (timer, abort)
-        })
-        .ok_or_else(|| JsValue::from_str("no AbortController"))?;
+        let timer = set_timeout_with(&abort_call, timeout_ms.min(2_147_483_647.0), &controller);
+        let abort = signal.map(|s| {
+            let abort = bind_to(&abort, &controller);
+            watch(s, &abort);
+            abort
+        });
         Ok(Attempt { controller, abort, timer, signal, finished: false })
     }
 
@@ -299,11 +290,14 @@ pub struct FetchTransport {
     headers: [OnceCell<Object>; 3],
     /// The last URLs asked, as JavaScript strings: a call to the same URL as a recent one passes the
     /// same string, not a new one decoded from wasm memory.
-    urls: RefCell<Vec<(String, JsValue)>>,
+    urls: RefCell<Urls>,
 }
 
 /// How many URLs [`FetchTransport`] keeps.
 const URLS_KEPT: usize = 8;
+
+/// The URLs kept, and the number of the next one made (its slot: that number modulo [`URLS_KEPT`]).
+type Urls = (usize, [Option<(Box<str>, JsValue)>; URLS_KEPT]);
 
 impl FetchTransport {
     /// Over the global `fetch`.
@@ -319,22 +313,24 @@ impl FetchTransport {
 
     /// Over this `fetch` (called without a `this` binding).
     pub fn with_fetch(fetch: Function) -> Self {
-        FetchTransport { fetch, headers: Default::default(), urls: RefCell::new(Vec::new()) }
+        FetchTransport { fetch, headers: Default::default(), urls: RefCell::default() }
     }
 
     /// `url` as a JavaScript string: the one made for it before, when it is one of the last URLs asked.
     fn url(&self, url: &str) -> JsValue {
         let Ok(mut kept) = self.urls.try_borrow_mut() else { return JsValue::from_str(url) };
-        if let Some((_, value)) = kept.iter().find(|(u, _)| u == url) {
-            return value.clone();
+        let (next, slots) = &mut *kept;
+        for (u, value) in slots.iter().flatten() {
+            if **u == *url {
+                return value.clone();
+            }
         }
         let value = JsValue::from_str(url);
         // The oldest made goes.
-        if kept.len() == URLS_KEPT {
-            kept.rotate_left(1);
-            kept.pop();
+        if let Some(slot) = slots.get_mut(*next % URLS_KEPT) {
+            *slot = Some((url.into(), value.clone()));
         }
-        kept.push((url.to_owned(), value.clone()));
+        *next = next.wrapping_add(1);
         value
     }
 
@@ -436,7 +432,7 @@ impl Transport for FetchTransport {
         let reading = response.text().map_err(|e| attempt.failure(e))?;
         let text = Await::new(Promise::resolve(&reading)).await.map_err(|e| attempt.failure(e))?;
         attempt.finished = true;
-        let status = response.status().ok().flatten().filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
+        let status = response.status().ok().and_then(|s| s.as_f64()).filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
         match status {
             Some(status) => Ok(FetchAnswer { status: status as u16, response, text }),
             _ => Err(Failure::Network(
@@ -497,19 +493,10 @@ impl Decode<FetchAnswer> for JsJson {
 
     fn decode(resp: &FetchAnswer) -> Result<Option<JsValue>, String> {
         let Ok(value) = json_parse(&resp.text) else { return Ok(None) };
-        let parsed: &Parsed = value.unchecked_ref();
-        // Two crossings for what the API sends (`"success": true`); more only for other bodies.
-        let ok = match parsed.success_flag() {
-            // `success: true` (or another truthy value): only an object has fields.
-            Ok(Some(true)) => true,
-            // Falsy: a failure when it is `false` itself (`0` or `""` is not `false`).
-            Ok(Some(false)) => parsed.success().as_bool() != Some(false),
-            // No `success`: an object, not an array nor a string or number.
-            Ok(None) => value.is_object() && !Array::is_array(&value),
-            // `null`.
-            Err(_) => false,
-        };
-        Ok(ok.then_some(value))
+        if !value.is_object() || Array::is_array(&value) || value.unchecked_ref::<Parsed>().success().as_bool() == Some(false) {
+            return Ok(None);
+        }
+        Ok(Some(value))
     }
 
     fn view(text: &str) -> BodyView {
