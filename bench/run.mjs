@@ -87,8 +87,9 @@ async function main() {
   const ours = client['asyntai-edge websites.list()'];
   const openai = pick(client, /^openai/);
   const stripe = pick(client, /^stripe/);
+  const steps = client['the same steps in plain JavaScript'];
   row('One client call, canned `fetch`, Node (`websites.list()`)', fmt.us(ours),
-    `hand-written fetch + JSON.parse + success check ${fmt.us(hand)}; openai-node ${version('openai')} \`models.retrieve()\` ${fmt.us(openai)}; stripe-node ${version('stripe')} \`customers.retrieve()\` ${fmt.us(stripe)}`,
+    `hand-written fetch + JSON.parse + success check ${fmt.us(hand)}; asyntai-edge's steps written in plain JavaScript (bench/steps.mjs) ${fmt.us(steps)} (${fmt.x(ratio(steps, hand))}); openai-node ${version('openai')} \`models.retrieve()\` ${fmt.us(openai)}; stripe-node ${version('stripe')} \`customers.retrieve()\` ${fmt.us(stripe)}`,
     `${fmt.x(ratio(ours, hand))} hand-written; ${fmt.x(ratio(ours, openai))} openai-node`,
     '≤ 1.5x hand-written; ≤ 0.5x openai-node',
     met(within(ratio(ours, hand), 1.5), within(ratio(ours, openai), 0.5)));
@@ -96,7 +97,7 @@ async function main() {
   log('the same call inside workerd');
   const wd = await benchWorkerd({ instances: 3, rounds: 5, calls: 20000 });
   row('The same call inside workerd', fmt.us(wd['asyntai-edge']),
-    `hand-written fetch + JSON.parse + success check in workerd ${fmt.us(wd.hand)}; the same with a timeout (AbortController + setTimeout, as the client) ${fmt.us(wd['hand-timeout'])}`,
+    `hand-written fetch + JSON.parse + success check in workerd ${fmt.us(wd.hand)}; the same with a timeout (AbortController + setTimeout, as the client) ${fmt.us(wd['hand-timeout'])}; asyntai-edge's steps in plain JavaScript ${fmt.us(wd.steps)} (${fmt.x(ratio(wd.steps, wd.hand))})`,
     `${fmt.x(ratio(wd['asyntai-edge'], wd.hand))} hand-written (${fmt.x(ratio(wd['asyntai-edge'], wd['hand-timeout']))} hand-written with a timeout)`,
     '≤ 1.5x hand-written', met(within(ratio(wd['asyntai-edge'], wd.hand), 1.5)));
 

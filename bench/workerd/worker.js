@@ -4,6 +4,7 @@
 // (Cloudflare's edge stops the clock while a request does no I/O, so a worker's own timing is not to be
 // relied on); `ms`, the worker's Date.now() difference, is only informative.
 import { Asyntai } from 'asyntai-edge';
+import { stepsInJs } from '../steps.mjs';
 
 // The same canned answer and the same hand-written call as bench/client.bench.mjs.
 const BODY = JSON.stringify({
@@ -39,6 +40,8 @@ const CASES = {
       clearTimeout(timer);
     }
   },
+  // asyntai-edge's steps in plain JavaScript (bench/steps.mjs): the design's floor.
+  steps: stepsInJs(canned, BASE + 'websites/', KEY),
   'asyntai-edge': () => client.websites.list(),
 };
 
@@ -47,7 +50,7 @@ export default {
     const url = new URL(request.url);
     const fn = CASES[url.searchParams.get('case')];
     const n = Number(url.searchParams.get('n'));
-    if (!fn || !Number.isInteger(n) || n < 0) return new Response('usage: /?case=hand|hand-timeout|asyntai-edge&n=<calls>', { status: 400 });
+    if (!fn || !Number.isInteger(n) || n < 0) return new Response('usage: /?case=hand|hand-timeout|steps|asyntai-edge&n=<calls>', { status: 400 });
     let calls = 0;
     const t0 = Date.now();
     for (let i = 0; i < n; i++) {

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { TOOLS_BIN, WORKERS_BUILD, esbuild, startProcess, stopProcess, wasmAsModules } from '../../tests/runtimes/helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CASES = ['hand', 'hand-timeout', 'asyntai-edge'];
+const CASES = ['hand', 'hand-timeout', 'steps', 'asyntai-edge'];
 
 /** Bundles worker.js into `dir` with the package's wasm, beside a copy of config.capnp. */
 async function build(dir) {
