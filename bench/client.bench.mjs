@@ -34,9 +34,7 @@ export async function benchClient({ rounds = 7, iterations = 20000, lookup = (n)
       if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('bad body');
       return body;
     },
-    // What asyntai-edge's call does, step for step, written in plain JavaScript: the floor of the
-    // design (a timeout per attempt, a fresh init, the body read as text, JSON.parse, the checks); what
-    // asyntai-edge costs above it is the price of those steps being taken by wasm.
+    // The floor of the design (bench/steps.mjs).
     'the same steps in plain JavaScript': stepsInJs(canned, BASE + 'websites/', KEY),
     'asyntai-edge websites.list()': () => client.websites.list(),
   };

@@ -1,7 +1,7 @@
 //! The fetch transport (wasm32): the `fetch` a client was given, or the global one, called with a
 //! plain init object; a per-attempt timeout (an `AbortController`, handed to one timer callback made
-//! once: no Rust closure and no bound function per call); the caller's `AbortSignal` (one listener per signal,
-//! however many calls share it); the body read within the timeout.
+//! once: no Rust closure and no bound function per call); the caller's `AbortSignal` (one listener per
+//! signal, however many calls share it); the body read within the timeout.
 //!
 //! What a custom `fetch` hands back is touched only through catching calls: a `fetch` that throws, a
 //! "Response" without `text()`, a getter that throws all become a connection error, never an
@@ -214,13 +214,13 @@ struct Attempt<'a> {
 impl<'a> Attempt<'a> {
     fn arm(timeout_ms: f64, signal: Option<&'a JsValue>) -> Result<Self, JsValue> {
         let controller = AbortController::new()?;
-        let (abort_call, abort) = with_statics(|s| (s.abort_call.clone(), s.abort.clone())).ok_or_else(|| JsValue::from_str("no AbortController"))?;
         // setTimeout takes at most 2^31-1 ms; a longer delay would fire at once.
-        let timer = set_timeout_with(&abort_call, timeout_ms.min(2_147_483_647.0), &controller);
-        let abort = signal.map(|s| {
-            let abort = bind_to(&abort, &controller);
-            watch(s, &abort);
-            abort
+        let ms = timeout_ms.min(2_147_483_647.0);
+        let timer = with_statics(|s| set_timeout_with(&s.abort_call, ms, &controller)).ok_or_else(|| JsValue::from_str("no AbortController"))?;
+        let abort = signal.and_then(|signal| {
+            let abort = with_statics(|s| bind_to(&s.abort, &controller))?;
+            watch(signal, &abort);
+            Some(abort)
         });
         Ok(Attempt { controller, abort, timer, signal, finished: false })
     }

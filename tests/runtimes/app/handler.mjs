@@ -12,8 +12,9 @@
 //   POST /webhook         verifyRequest(request) with the main entry's Webhook.
 //   POST /webhook-small   the same with `asyntai-edge/webhooks`.
 //   GET  /sandbox         MockAsyntai from `asyntai-edge/testing`, used through the client's `fetch` option.
-//   GET  /timeout         a call whose fetch never answers (it rejects when its signal aborts, as fetch does), timeout 50 ms: the error, and whether the
-//                         signal the fetch was given was aborted (the runtime's own timers and abort).
+//   GET  /timeout         a call whose fetch never answers (it rejects when its signal aborts, as
+//                         fetch does), timeout 50 ms, maxRetries 1: the error, the attempts, and
+//                         whether each one's signal was aborted (the runtime's own timers and abort).
 //   GET  /browser-guard   new Asyntai({ apiKey }) without dangerouslyAllowBrowser: what happened.
 //   GET  /compile-probe   whether this runtime lets code compile wasm from bytes (workerd and Vercel
 //                         Edge do not: the package must not need to there).
