@@ -1,0 +1,129 @@
+// Gives a wasm-bindgen output's imports and exports short names, in the .wasm and in its JS glue alike.
+//
+// wasm-bindgen names every import `__wbg_<name>_<16 hex digits>` from the module './asyntai_edge_bg.js';
+// each name is written twice (the wasm's import section, the glue's `export function`) and a bundle keeps
+// it a third time (the namespace object a bundler builds for `import * as bg`). The hex digits do not
+// compress: in the main module these names were ~3 kB of the gzip'd wasm and ~2 kB of the gzip'd JS.
+// Imports become `$0`, `$1`, ... from the module `w` (lib/instantiate.js passes the glue under that key),
+// exports become `$0`, ... too (the glue reaches them as `wasm.<name>`; `__wbindgen_start` keeps its
+// name, lib/instantiate.js calls it). `$` never starts an identifier in wasm-bindgen's glue: no clash.
+//
+// Usage: node scripts/short-names.mjs <wasm-bindgen out dir: asyntai_edge_bg.wasm and asyntai_edge_bg.js>
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const GLUE_MODULE = './asyntai_edge_bg.js';
+// The import object's one key (lib/instantiate.js passes the glue under it).
+const SHORT_MODULE = 'w';
+const START = '__wbindgen_start';
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: node scripts/short-names.mjs <wasm-bindgen out dir>');
+const wasmPath = join(dir, 'asyntai_edge_bg.wasm');
+const gluePath = join(dir, 'asyntai_edge_bg.js');
+const wasm = readFileSync(wasmPath);
+let glue = readFileSync(gluePath, 'utf8');
+if (/\$\d/.test(glue)) throw new Error(`${gluePath} already has $<digit> names (renamed twice?)`);
+
+/** Unsigned LEB128 at `at`: [value, next offset]. */
+function readU32(buf, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = buf[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+function u32(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value) byte |= 0x80;
+    out.push(byte);
+  } while (value);
+  return Buffer.from(out);
+}
+const name = (s) => Buffer.concat([u32(Buffer.byteLength(s)), Buffer.from(s)]);
+
+/** Skips an import's description (func, table, memory, global or tag) and returns the offset after it. */
+function skipDesc(buf, at) {
+  const kind = buf[at++];
+  const limits = (p) => {
+    const flags = buf[p++];
+    [, p] = readU32(buf, p);
+    if (flags & 1) [, p] = readU32(buf, p);
+    return p;
+  };
+  switch (kind) {
+    case 0x00: return readU32(buf, at)[1]; // func: type index
+    case 0x01: return limits(at + 1); // table: reftype, limits
+    case 0x02: return limits(at); // memory: limits
+    case 0x03: return at + 2; // global: valtype, mutability
+    case 0x04: return readU32(buf, at + 1)[1]; // tag: attribute, type index
+    default: throw new Error(`unknown import kind ${kind}`);
+  }
+}
+
+const parts = [wasm.subarray(0, 8)];
+const imports = new Map();
+const exports = new Map();
+const short = (map, key) => {
+  if (!map.has(key)) map.set(key, `$${map.size.toString(36)}`);
+  return map.get(key);
+};
+let at = 8;
+while (at < wasm.length) {
+  const id = wasm[at];
+  const [size, body] = readU32(wasm, at + 1);
+  const end = body + size;
+  if (id !== 2 && id !== 7) {
+    parts.push(wasm.subarray(at, end));
+    at = end;
+    continue;
+  }
+  let [count, p] = readU32(wasm, body);
+  const out = [u32(count)];
+  while (count--) {
+    const [firstLen, first] = readU32(wasm, p);
+    let text = wasm.subarray(first, first + firstLen).toString();
+    p = first + firstLen;
+    if (id === 7) {
+      // export: name, kind, index. `__wbindgen_start` keeps its name (lib/instantiate.js calls it).
+      const descEnd = readU32(wasm, p + 1)[1];
+      out.push(name(text === START ? text : short(exports, text)), wasm.subarray(p, descEnd));
+      p = descEnd;
+      continue;
+    }
+    // import: module, name, description.
+    const [fieldLen, f] = readU32(wasm, p);
+    let field = wasm.subarray(f, f + fieldLen).toString();
+    const descEnd = skipDesc(wasm, f + fieldLen);
+    if (text === GLUE_MODULE) {
+      text = SHORT_MODULE;
+      field = short(imports, field);
+    }
+    out.push(name(text), name(field), wasm.subarray(f + fieldLen, descEnd));
+    p = descEnd;
+  }
+  if (p !== end) throw new Error(`section ${id}: bytes left over`);
+  const section = Buffer.concat(out);
+  parts.push(Buffer.from([id]), u32(section.length), section);
+  at = end;
+}
+
+// The glue defines each import as `export function <name>(` and reaches each export as `wasm.<name>`.
+for (const [from, to] of imports) {
+  const word = new RegExp(`\\b${from}\\b`, 'g');
+  if (!glue.includes(`export function ${from}(`)) throw new Error(`${gluePath} does not define the import ${from}`);
+  glue = glue.replace(word, () => to);
+}
+glue = glue.replace(/\bwasm\.(\w+)/g, (all, from) => {
+  if (from === START) return all;
+  if (!exports.has(from)) throw new Error(`${gluePath} uses wasm.${from}, which the module does not export`);
+  return `wasm.${exports.get(from)}`;
+});
+writeFileSync(wasmPath, Buffer.concat(parts));
+writeFileSync(gluePath, glue);
+console.log(`${dir}: ${imports.size} imports and ${exports.size} exports renamed`);
