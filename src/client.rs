@@ -65,7 +65,7 @@ impl Redactor {
 
     /// Whether `text` holds the key.
     pub fn mentions(&self, text: &str) -> bool {
-        self.spellings.iter().any(|k| text.contains(k.as_str()))
+        self.spellings.iter().any(|k| find(text, k).is_some())
     }
 
     /// `text` with the key replaced by `[redacted]`.
@@ -75,7 +75,15 @@ impl Redactor {
         }
         let mut out = text.to_owned();
         for k in &self.spellings {
-            out = out.replace(k.as_str(), REDACTED);
+            let mut rest = out.as_str();
+            let mut next = String::with_capacity(out.len());
+            while let Some((before, after)) = find(rest, k).and_then(|at| Some((rest.get(..at)?, rest.get(at + k.len()..)?))) {
+                next.push_str(before);
+                next.push_str(REDACTED);
+                rest = after;
+            }
+            next.push_str(rest);
+            out = next;
         }
         Cow::Owned(out)
     }
@@ -101,6 +109,17 @@ impl Redactor {
             other => other,
         }
     }
+}
+
+/// Where `needle` first starts in `text` (a byte offset), for a non-empty `needle`.
+///
+/// `str::find(&str)` would do, but its searcher brings std's string-slicing panic, which formats
+/// `char`s with `Debug` (Unicode's printable tables): ~4 kB of the wasm for a key-sized needle.
+pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    text.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
 }
 
 /// A header name must be an HTTP token; a value Latin-1 without CR, LF or NUL (what `fetch` takes,

@@ -93,7 +93,7 @@ fn parse_seconds(v: &str) -> Option<f64> {
 /// IMF-fixdate to milliseconds since the Unix epoch.
 fn parse_http_date(v: &str) -> Option<f64> {
     // "Sun, 06 Nov 1994 08:49:37 GMT"
-    let rest = v.split_once(", ").map_or(v, |(_, r)| r);
+    let rest = v.split_once(',').map_or(v, |(_, r)| r);
     let mut parts = rest.split_ascii_whitespace();
     let day: u32 = parts.next()?.parse().ok()?;
     let month = match parts.next()?.to_ascii_lowercase().as_str() {

@@ -213,9 +213,9 @@ pub fn parse_http_url(url: &str) -> Option<(bool, &str)> {
     }
     let lower_starts = |p: &str| url.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
     let (https, rest) = if lower_starts("https://") {
-        (true, &url[8..])
+        (true, url.get(8..)?)
     } else if lower_starts("http://") {
-        (false, &url[7..])
+        (false, url.get(7..)?)
     } else {
         return None;
     };
@@ -224,7 +224,7 @@ pub fn parse_http_url(url: &str) -> Option<(bool, &str)> {
     let host = if let Some(inner) = hostport.strip_prefix('[') {
         // an IP literal: closed, and not empty
         match inner.find(']') {
-            Some(end) if end > 0 => &hostport[..end + 2],
+            Some(end) if end > 0 => hostport.get(..end + 2)?,
             _ => return None,
         }
     } else {

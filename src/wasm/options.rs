@@ -337,7 +337,7 @@ pub fn spreadsheet(file: &JsValue) -> Result<JsFile, Error> {
     if blob_class.is_function() && file.is_instance_of::<web_sys::Blob>() {
         let blob: web_sys::Blob = file.clone().unchecked_into();
         let name = Reflect::get(file, &"name".into()).ok().and_then(|n| n.as_string()).filter(|n| !n.is_empty());
-        return Ok(JsFile { size: blob.size(), xlsx: blob.type_().contains("spreadsheetml"), blob, name });
+        return Ok(JsFile { size: blob.size(), xlsx: crate::client::find(&blob.type_(), "spreadsheetml").is_some(), blob, name });
     }
     let bytes = bytes_of(file).ok_or_else(wrong)?;
     let mut head = [0u8; 4];
