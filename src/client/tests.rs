@@ -1332,3 +1332,24 @@ mod webhooks {
         assert!(!format!("{wh:?}").contains(SECRET));
     }
 }
+
+mod redaction_by_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte search finds what `str::find` finds, and the redaction equals `str::replace`'s
+        /// (std as the oracle: the client's own search avoids it for size, not for another meaning).
+        #[test]
+        fn same_as_std(text in "(é|ü|a|b|k|ke|key|\\\\|/|\"){0,24}", key in "(é|a|k|ke|key|/|\"){1,4}") {
+            prop_assert_eq!(find(&text, &key), text.find(key.as_str()));
+            let redactor = Redactor { spellings: vec![key.clone()] };
+            prop_assert_eq!(redactor.redact(&text).into_owned(), text.replace(key.as_str(), "[redacted]"));
+        }
+    }
+
+    #[test]
+    fn an_empty_needle_is_never_found() {
+        assert_eq!(find("abc", ""), None);
+    }
+}
