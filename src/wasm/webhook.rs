@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::webhook::{parse_header_bytes, Reason, Verifier};
+use crate::webhook::{parse_header_bytes, same, Reason, Verifier};
 
 /// Bodies at least this long are hashed by `node:crypto` where it exists.
 const NODE_CRYPTO_MIN: u32 = 4096;
@@ -265,11 +265,6 @@ fn copy_out(bytes: &Uint8Array) -> Vec<u8> {
     // SAFETY: `out` has room for `len` bytes, and `view.set` wrote exactly `len` bytes into them.
     unsafe { out.set_len(len as usize) };
     out
-}
-
-/// Constant-time equality of two tags.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Verifies Asyntai's webhook deliveries (`new Webhook(secret | [secret, oldSecret])`).

@@ -67,6 +67,16 @@ for (const [entry, mod] of [['asyntai-edge', main], ['asyntai-edge/webhooks', we
       assert.notEqual(Webhook.sign(SECRET, EVENT), hmac('test_secret', EVENT));
     });
 
+    test('every body length around SHA-256 blocks, keys around the block size: equal to node:crypto', () => {
+      for (const keyLength of [1, 55, 56, 63, 64, 65, 130]) {
+        const secret = 'k'.repeat(keyLength);
+        for (let n = 0; n <= 1100; n += n < 200 ? 1 : 61) {
+          const body = randomBytes(n);
+          assert.equal(Webhook.sign(secret, body), hmac(secret, body), `key ${keyLength} B, body ${n} B`);
+        }
+      }
+    });
+
     test('verify returns the parsed event for string, Uint8Array, ArrayBuffer and other views', () => {
       // An even number of bytes, so that a Uint16Array can view them too.
       const text = enc.encode(EVENT).length % 2 ? EVENT + ' ' : EVENT;
