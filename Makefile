@@ -8,11 +8,13 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 TOOLS := tools/node_modules/.bin
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --strip-target-features --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 # wasm SIMD (Node 16.4+, workerd, Deno, Chromium, Safari 16.4+): sha2's simd128 backend, ~2x faster and smaller.
-# Panic locations name files: the registry's long prefix is dropped from them (shorter strings in the wasm).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := -C target-feature=+simd128 --remap-path-prefix=$(HOME)/.cargo/registry/src/=
+# Panic locations name files: the registry's long prefix is dropped from them (shorter strings in the
+# wasm; the last prefix that matches wins: crates.io's folder, else any registry's).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := -C target-feature=+simd128 --remap-path-prefix=$(HOME)/.cargo/registry/src/= \
+  --remap-path-prefix=$(HOME)/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/=
 # wasm module -> the crate features it holds
 FEATURES_core := wasm,client,webhooks
 FEATURES_webhooks := wasm,webhooks
