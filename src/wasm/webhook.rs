@@ -87,7 +87,7 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &RequestLike) -> Result<JsValue, JsValue>;
     type HeadersLike;
-    /// A string primitive, for its `length`.
+    /// A string primitive or an array, for its `length`.
     type Text;
     #[wasm_bindgen(method, getter)]
     fn length(this: &Text) -> u32;
@@ -100,6 +100,14 @@ extern "C" {
     type EncodeResult;
     #[wasm_bindgen(method, getter)]
     fn written(this: &EncodeResult) -> f64;
+    /// An `ArrayBuffer` view (a typed array or a DataView).
+    type View;
+    #[wasm_bindgen(method, getter)]
+    fn buffer(this: &View) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = byteOffset)]
+    fn byte_offset(this: &View) -> u32;
+    #[wasm_bindgen(method, getter, js_name = byteLength)]
+    fn byte_length(this: &View) -> u32;
     type Memory;
     #[wasm_bindgen(method, getter)]
     fn buffer(this: &Memory) -> JsValue;
@@ -164,10 +172,8 @@ impl Body {
         let bytes = if v.is_instance_of::<Uint8Array>() {
             v.clone().unchecked_into::<Uint8Array>()
         } else if is_view(v) {
-            let buffer = get(v, "buffer")?;
-            let offset = get(v, "byteOffset").and_then(|o| o.as_f64()).unwrap_or(0.0) as u32;
-            let length = get(v, "byteLength").and_then(|o| o.as_f64()).unwrap_or(0.0) as u32;
-            Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length)
+            let view = v.unchecked_ref::<View>();
+            Uint8Array::new_with_byte_offset_and_length(&view.buffer(), view.byte_offset(), view.byte_length())
         } else {
             let tag = object_tag(v).unwrap_or(JsValue::UNDEFINED);
             if tag != "[object ArrayBuffer]" && tag != "[object SharedArrayBuffer]" {
@@ -309,7 +315,7 @@ impl Webhook {
 
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
         let list: Vec<JsValue> = if is_array(secret) {
-            let n = get(secret, "length").and_then(|n| n.as_f64()).unwrap_or(0.0) as u32;
+            let n = secret.unchecked_ref::<Text>().length();
             (0..n).map(|i| reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)).collect()
         } else {
             alloc::vec![secret.clone()]
