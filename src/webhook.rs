@@ -96,9 +96,7 @@ fn digest(mut state: [u32; 8], before: u64, data: &[u8]) -> [u8; 32] {
     let mut last = [[0u8; 64]; 2];
     let blocks = if rest.len() < 56 { 1 } else { 2 };
     let bits = (before + data.len() as u64).wrapping_mul(8).to_be_bytes();
-    let (first, second) = last.split_at_mut(1);
-    let flat = first.iter_mut().chain(second.iter_mut()).flat_map(|b| b.iter_mut());
-    for (slot, byte) in flat.zip(rest.iter().copied().chain([0x80])) {
+    for (slot, byte) in last.iter_mut().flatten().zip(rest.iter().copied().chain([0x80])) {
         *slot = byte;
     }
     if let Some(tail) = last.get_mut(blocks - 1).and_then(|b| b.get_mut(56..)) {

@@ -10,7 +10,6 @@
 //! few dozen closure shims into any module that links it, which this module's budget cannot carry.
 
 extern crate alloc;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
@@ -38,8 +37,6 @@ extern "C" {
     fn new(buffer: &JsValue) -> Uint8Array;
     #[wasm_bindgen(constructor, js_class = Uint8Array)]
     fn new_with_byte_offset_and_length(buffer: &JsValue, offset: u32, length: u32) -> Uint8Array;
-    #[wasm_bindgen(method, getter, js_class = Uint8Array)]
-    fn length(this: &Uint8Array) -> u32;
     #[wasm_bindgen(method, js_class = Uint8Array)]
     fn set(this: &Uint8Array, source: &Uint8Array);
     /// A promise (what `verifyRequest` returns).
@@ -51,8 +48,11 @@ extern "C" {
     fn reject(v: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL_THIS: JsValue;
+    /// `globalThis.process` (undefined outside Node, Deno and Bun): a static getter, not a
+    /// `thread_local_v2` static, whose lazy cell and its panic messages the small module does not need.
+    type Global;
+    #[wasm_bindgen(static_method_of = Global, js_class = globalThis, getter = process)]
+    fn process() -> JsValue;
     /// `process`, for `getBuiltinModule`.
     type Process;
     #[wasm_bindgen(method, catch, js_name = getBuiltinModule)]
@@ -87,7 +87,7 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &RequestLike) -> Result<JsValue, JsValue>;
     type HeadersLike;
-    /// A string primitive or an array, for its `length`.
+    /// A string, an array or a Uint8Array, for its `length` (one import for the three).
     type Text;
     #[wasm_bindgen(method, getter)]
     fn length(this: &Text) -> u32;
@@ -100,7 +100,7 @@ extern "C" {
     type EncodeResult;
     #[wasm_bindgen(method, getter)]
     fn written(this: &EncodeResult) -> f64;
-    /// An `ArrayBuffer` view (a typed array or a DataView).
+    /// An `ArrayBuffer` view (a typed array or a DataView), or wasm memory: for their `buffer`.
     type View;
     #[wasm_bindgen(method, getter)]
     fn buffer(this: &View) -> JsValue;
@@ -108,9 +108,6 @@ extern "C" {
     fn byte_offset(this: &View) -> u32;
     #[wasm_bindgen(method, getter, js_name = byteLength)]
     fn byte_length(this: &View) -> u32;
-    type Memory;
-    #[wasm_bindgen(method, getter)]
-    fn buffer(this: &Memory) -> JsValue;
     type Thenable;
     type Callable;
     #[wasm_bindgen(method, js_name = bind)]
@@ -137,7 +134,7 @@ fn verification_error(reason: Reason) -> JsValue {
 }
 
 fn get(target: &JsValue, key: &str) -> Option<JsValue> {
-    reflect_get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    reflect_get(target, &JsValue::from_str(key)).ok().filter(|v| !v.is_null_or_undefined())
 }
 
 static NODE_CRYPTO: Once<NodeCrypto> = Once(core::cell::UnsafeCell::new(None));
@@ -145,7 +142,7 @@ static NODE_CRYPTO: Once<NodeCrypto> = Once(core::cell::UnsafeCell::new(None));
 /// `process.getBuiltinModule('node:crypto')`, looked up once.
 fn node_crypto() -> Option<NodeCrypto> {
     let lookup = || {
-        let process = GLOBAL_THIS.with(|g| get(g, "process"))?;
+        let process = Some(Global::process()).filter(|p| !p.is_null_or_undefined())?;
         process.unchecked_ref::<Process>().get_builtin_module("node:crypto").ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
     };
     NODE_CRYPTO.get(lookup)
@@ -181,7 +178,7 @@ impl Body {
             }
             Uint8Array::new(v)
         };
-        let len = bytes.length();
+        let len = bytes.unchecked_ref::<Text>().length();
         Some(Body { js: bytes.into(), text: false, len, bytes: core::cell::OnceCell::new() })
     }
 
@@ -216,7 +213,7 @@ fn encode_utf8(s: &JsValue, units: u32) -> Vec<u8> {
     let Some(encoder) = encoder() else { return Vec::new() };
     let cap = units.saturating_mul(3);
     let mut out: Vec<u8> = Vec::with_capacity(cap as usize);
-    let memory = wasm_bindgen::memory().unchecked_into::<Memory>().buffer();
+    let memory = wasm_bindgen::memory().unchecked_into::<View>().buffer();
     let view = Uint8Array::new_with_byte_offset_and_length(&memory, out.as_mut_ptr() as u32, cap);
     let written = (encoder.encode_into(s, &view).written() as u32).min(cap);
     // SAFETY: encodeInto wrote `written` (<= cap) bytes at the start of `out`'s allocation.
@@ -271,9 +268,9 @@ fn body_of(v: &JsValue) -> Result<Body, JsValue> {
 
 /// The bytes of a `Uint8Array`, copied into wasm memory through a view on it.
 fn copy_out(bytes: &Uint8Array) -> Vec<u8> {
-    let len = bytes.length();
+    let len = bytes.unchecked_ref::<Text>().length();
     let mut out = Vec::with_capacity(len as usize);
-    let view = Uint8Array::new_with_byte_offset_and_length(&wasm_bindgen::memory().unchecked_into::<Memory>().buffer(), out.as_mut_ptr() as u32, len);
+    let view = Uint8Array::new_with_byte_offset_and_length(&wasm_bindgen::memory().unchecked_into::<View>().buffer(), out.as_mut_ptr() as u32, len);
     view.set(bytes);
     // SAFETY: `out` has room for `len` bytes, and `view.set` wrote exactly `len` bytes into them.
     unsafe { out.set_len(len as usize) };
@@ -292,7 +289,7 @@ pub struct Webhook {
 impl Webhook {
     /// Ok, or the reason `header` does not sign `body`.
     fn check(&self, body: &Body, header: &JsValue) -> Result<(), Reason> {
-        let header = if header.is_undefined() || header.is_null() {
+        let header = if header.is_null_or_undefined() {
             Vec::new()
         } else {
             utf8(header).ok_or(Reason::MalformedSignature)?
@@ -326,7 +323,7 @@ impl Webhook {
         let mut verifier = Verifier::new();
         for s in &list {
             let text = utf8(s);
-            if s.is_undefined() || s.is_null() || text.as_ref().is_some_and(Vec::is_empty) {
+            if s.is_null_or_undefined() || text.as_ref().is_some_and(Vec::is_empty) {
                 return Err(verification_error(Reason::MissingSecret));
             }
             let Some(text) = text else {
@@ -368,7 +365,7 @@ impl Webhook {
         let Some(headers) = headers.filter(|_| reads && request.is_object()) else {
             return Promise::reject(&JsTypeError::new("verifyRequest expects a Fetch API Request.").into());
         };
-        if r.body_used().is_ok_and(|u| u.is_truthy()) {
+        if r.body_used().is_ok_and(|u| u == JsValue::TRUE) {
             return Promise::reject(
                 &JsTypeError::new("The request body was already read: pass the raw body you read to verify() instead.").into(),
             );
@@ -396,10 +393,15 @@ impl Webhook {
     }
 
     /// The `X-Webhook-Signature` value of `rawBody` signed with `secret` (for tests).
-    pub fn sign(secret: JsValue, raw_body: JsValue) -> Result<String, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "string")]
+    pub fn sign(secret: JsValue, raw_body: JsValue) -> Result<JsValue, JsValue> {
         let body = body_of(&raw_body)?;
         let hook = Webhook::from_secrets(&secret)?;
         let hex = hook.verifier.sign(body.bytes()).map_err(verification_error)?;
-        Ok(hex.iter().map(|&b| char::from(b)).collect())
+        // The 64 ASCII digits decoded by the TextDecoder the module already holds, straight from a
+        // view on wasm memory (no Rust `String` made and handed over).
+        let memory = wasm_bindgen::memory().unchecked_into::<View>().buffer();
+        let view = Uint8Array::new_with_byte_offset_and_length(&memory, hex.as_ptr() as u32, hex.len() as u32);
+        decoder().ok_or(JsValue::UNDEFINED).and_then(|d| d.decode(&view))
     }
 }
