@@ -66,6 +66,23 @@ function skipDesc(buf, at) {
   }
 }
 
+// Imports whose glue functions are the same text but for the name (wasm-bindgen makes one per Rust
+// declaration: `.length` of a string and of an array, `Promise.resolve` in two modules...) become one
+// import: the wasm names the first for each, and the others' functions leave the glue.
+const sameAs = new Map();
+{
+  const first = new Map();
+  for (const m of glue.matchAll(/^export function (\w+)(\([^)]*\) \{[\s\S]*?^\}.*)$/gm)) {
+    const [text, fn, rest] = m;
+    if (!first.has(rest)) first.set(rest, fn);
+    else sameAs.set(fn, { as: first.get(rest), text });
+  }
+  for (const { text } of sameAs.values()) glue = glue.replace(`${text}\n`, '');
+  for (const fn of sameAs.keys()) {
+    if (new RegExp(`\\b${fn}\\b`).test(glue)) throw new Error(`${gluePath} still uses ${fn}, merged into ${sameAs.get(fn).as}`);
+  }
+}
+
 const parts = [wasm.subarray(0, 8)];
 const imports = new Map();
 const exports = new Map();
@@ -102,7 +119,7 @@ while (at < wasm.length) {
     const descEnd = skipDesc(wasm, f + fieldLen);
     if (text === GLUE_MODULE) {
       text = SHORT_MODULE;
-      field = short(imports, field);
+      field = short(imports, sameAs.get(field)?.as ?? field);
     }
     out.push(name(text), name(field), wasm.subarray(f + fieldLen, descEnd));
     p = descEnd;
@@ -126,4 +143,4 @@ glue = glue.replace(/\bwasm\.(\w+)/g, (all, from) => {
 });
 writeFileSync(wasmPath, Buffer.concat(parts));
 writeFileSync(gluePath, glue);
-console.log(`${dir}: ${imports.size} imports and ${exports.size} exports renamed`);
+console.log(`${dir}: ${imports.size} imports (${sameAs.size} merged into others) and ${exports.size} exports renamed`);
