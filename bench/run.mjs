@@ -12,6 +12,8 @@
 //   bench/coldstart.mjs               a fresh process: import + first call
 //   bench/size.mjs                    Workers and Node bundle sizes (esbuild --minify, gzip -9)
 //   bench/sandbox.bench.mjs           the sandbox's chat answers per second over 1,000 entries
+//   bench/interference.mjs            a diagnostic, not in the table: how much slower the JavaScript
+//                                     around a call runs after wasm ran (run from bench/)
 // asyntai-edge and the SDKs resolve from bench/node_modules (make bench-install).
 import { execFileSync } from 'node:child_process';
 import { cpus, release, totalmem, type } from 'node:os';
