@@ -37,8 +37,8 @@ extern "C" {
     fn new(buffer: &JsValue) -> Uint8Array;
     #[wasm_bindgen(constructor, js_class = Uint8Array)]
     fn new_with_byte_offset_and_length(buffer: &JsValue, offset: u32, length: u32) -> Uint8Array;
-    #[wasm_bindgen(method, js_class = Uint8Array)]
-    fn set(this: &Uint8Array, source: &Uint8Array);
+    #[wasm_bindgen(method, catch, js_class = Uint8Array)]
+    fn set(this: &Uint8Array, source: &Uint8Array) -> Result<(), JsValue>;
     /// A promise (what `verifyRequest` returns).
     #[wasm_bindgen(js_name = Promise)]
     pub type Promise;
@@ -87,10 +87,11 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &RequestLike) -> Result<JsValue, JsValue>;
     type HeadersLike;
-    /// A string, an array or a Uint8Array, for its `length` (one import for the three).
+    /// A string, an array or a Uint8Array, for its `length` (one import for the three; `catch`: an
+    /// array or a Uint8Array may be a proxy whose `get` throws).
     type Text;
-    #[wasm_bindgen(method, getter)]
-    fn length(this: &Text) -> u32;
+    #[wasm_bindgen(method, getter, catch)]
+    fn length(this: &Text) -> Result<u32, JsValue>;
     #[derive(Clone)]
     type Encoder;
     #[wasm_bindgen(constructor, js_class = TextEncoder)]
@@ -163,7 +164,7 @@ struct Body {
 impl Body {
     fn read(v: &JsValue) -> Option<Body> {
         if v.is_string() {
-            let len = v.unchecked_ref::<Text>().length();
+            let len = v.unchecked_ref::<Text>().length().unwrap_or(0);
             return Some(Body { js: v.clone(), text: true, len, bytes: core::cell::OnceCell::new() });
         }
         let bytes = if v.is_instance_of::<Uint8Array>() {
@@ -178,7 +179,7 @@ impl Body {
             }
             Uint8Array::new(v)
         };
-        let len = bytes.unchecked_ref::<Text>().length();
+        let len = bytes.unchecked_ref::<Text>().length().unwrap_or(0);
         Some(Body { js: bytes.into(), text: false, len, bytes: core::cell::OnceCell::new() })
     }
 
@@ -225,7 +226,7 @@ fn encode_utf8(s: &JsValue, units: u32) -> Vec<u8> {
 /// wasm-bindgen's JS-side string passing (a TextEncoder loop, ~0.4 kB of the gzip'd glue) into the
 /// small module, which needs only `encodeInto`.
 fn utf8(v: &JsValue) -> Option<Vec<u8>> {
-    v.is_string().then(|| encode_utf8(v, v.unchecked_ref::<Text>().length()))
+    v.is_string().then(|| encode_utf8(v, v.unchecked_ref::<Text>().length().unwrap_or(0)))
 }
 
 /// A value made once (wasm32 has no threads here: no `Sync` needed in practice).
@@ -268,12 +269,13 @@ fn body_of(v: &JsValue) -> Result<Body, JsValue> {
 
 /// The bytes of a `Uint8Array`, copied into wasm memory through a view on it.
 fn copy_out(bytes: &Uint8Array) -> Vec<u8> {
-    let len = bytes.unchecked_ref::<Text>().length();
-    let mut out = Vec::with_capacity(len as usize);
+    let len = bytes.unchecked_ref::<Text>().length().unwrap_or(0);
+    let mut out = alloc::vec![0u8; len as usize];
     let view = Uint8Array::new_with_byte_offset_and_length(&wasm_bindgen::memory().unchecked_into::<View>().buffer(), out.as_mut_ptr() as u32, len);
-    view.set(bytes);
-    // SAFETY: `out` has room for `len` bytes, and `view.set` wrote exactly `len` bytes into them.
-    unsafe { out.set_len(len as usize) };
+    // A proxy's `length` may throw, or change between the two reads: then no bytes (no signature matches).
+    if view.set(bytes).is_err() {
+        out.clear();
+    }
     out
 }
 
@@ -312,7 +314,7 @@ impl Webhook {
 
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
         let list: Vec<JsValue> = if is_array(secret) {
-            let n = secret.unchecked_ref::<Text>().length();
+            let n = secret.unchecked_ref::<Text>().length().unwrap_or(0);
             (0..n).map(|i| reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)).collect()
         } else {
             alloc::vec![secret.clone()]

@@ -223,6 +223,21 @@ for (const [entry, mod] of [['asyntai-edge', main], ['asyntai-edge/webhooks', we
       assert.equal(wh.isValid(EVENT, sig), true, 'still works after all that');
     });
 
+    test('throwing proxies around a secret list or a body: a typed error or false, never the trap, 20,000 times', () => {
+      const trap = () => { throw new Error('trap'); };
+      const list = new Proxy([SECRET], { get: trap });
+      const bytes = new Proxy(enc.encode(EVENT), { get: trap });
+      const sig = hmac(SECRET, EVENT);
+      for (let i = 0; i < 20_000; i++) {
+        assert.throws(() => new Webhook(list), (err) => err instanceof WebhookVerificationError && err.reason === 'missing_secret');
+        assert.equal(wh.isValid(bytes, sig), false);
+      }
+      // No exception unwound through the wasm (it would leave the module's stack pointer behind): it
+      // still works.
+      assert.equal(wh.isValid(EVENT, sig), true);
+      assert.equal(new Webhook([SECRET]).verify(EVENT, sig).payload.session_id, 's1');
+    });
+
     test('randomized: 500 random secrets and bodies agree with node:crypto', () => {
       for (let i = 0; i < 500; i++) {
         const secret = 'whsec_' + randomBytes(1 + (i % 40)).toString('base64url');
