@@ -256,7 +256,7 @@ impl PageIterator {
 /// Where the key comes from when the `apiKey` option is absent: `ASYNTAI_API_KEY` in `process.env`
 /// or `Deno.env`, where they exist (and may be read).
 fn env_key() -> Option<String> {
-    let global = js_sys::global();
+    let global = super::global();
     let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
     if let Some(key) = get(&global, "process").and_then(|p| get(&p, "env")).and_then(|e| get(&e, "ASYNTAI_API_KEY")) {
         return key.as_string().filter(|k| !k.is_empty());
@@ -270,7 +270,7 @@ use wasm_bindgen::JsCast;
 
 /// In a browser page the key would be visible to every visitor.
 fn in_browser() -> bool {
-    let global = js_sys::global();
+    let global = super::global();
     ["window", "document", "navigator"].iter().all(|k| Reflect::get(&global, &(*k).into()).is_ok_and(|v| !v.is_undefined()))
 }
 

@@ -43,7 +43,7 @@ fn absent(v: &JsValue) -> bool {
 
 /// `new <global name>(...args)`, whatever it throws caught.
 fn construct(class_name: &'static str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let class = Reflect::get(&js_sys::global(), &name(class_name))?;
+    let class = Reflect::get(&super::global(), &name(class_name))?;
     if !class.is_function() {
         return Err(js_sys::TypeError::new(&format!("{class_name} is not available here")).into());
     }

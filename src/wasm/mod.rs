@@ -34,6 +34,22 @@ pub(crate) fn returns(value: &JsValue) -> js_sys::Function {
     VALUE_OF.with(|f| crate::transport::promise::bind_to(f, value))
 }
 
+#[cfg(feature = "client")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    type Global;
+    /// `globalThis.globalThis`, which is `globalThis`: read each time, no lazily made static
+    /// (`js_sys::global()` tries four names through four thread-local statics: ~1 kB of wasm).
+    #[wasm_bindgen(static_method_of = Global, js_class = globalThis, getter = globalThis)]
+    fn global_this() -> wasm_bindgen::JsValue;
+}
+
+/// The global object.
+#[cfg(feature = "client")]
+pub(crate) fn global() -> wasm_bindgen::JsValue {
+    Global::global_this()
+}
+
 /// A JavaScript string for a name this crate uses over and over (a property name, a method, a media
 /// type): made once, then reused. Passing a Rust string makes a new JS string each time, through
 /// `TextDecoder`, which costs a small string's worth of microseconds.

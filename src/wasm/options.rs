@@ -333,7 +333,7 @@ pub fn spreadsheet(file: &JsValue) -> Result<JsFile, Error> {
         return Err(Error::validation("file", "`file` is required"));
     }
     let wrong = || Error::validation("file", "`file` must be a Blob, File, Uint8Array or ArrayBuffer");
-    let blob_class = Reflect::get(&js_sys::global(), &"Blob".into()).unwrap_or(JsValue::UNDEFINED);
+    let blob_class = Reflect::get(&super::global(), &"Blob".into()).unwrap_or(JsValue::UNDEFINED);
     if blob_class.is_function() && file.is_instance_of::<web_sys::Blob>() {
         let blob: web_sys::Blob = file.clone().unchecked_into();
         let name = Reflect::get(file, &"name".into()).ok().and_then(|n| n.as_string()).filter(|n| !n.is_empty());
