@@ -31,8 +31,12 @@ extern "C" {
     /// `JSON.parse` of a JavaScript string, never copied into wasm.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     pub(crate) fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = fetch, thread_local_v2)]
-    static GLOBAL_FETCH: JsValue;
+    /// `globalThis.fetch`, read when a client is made without a `fetch` option (a getter, not a
+    /// lazily made static: no thread-local cell, and `undefined` rather than a ReferenceError where
+    /// there is none).
+    type Global;
+    #[wasm_bindgen(static_method_of = Global, js_class = globalThis, getter = fetch)]
+    fn global_fetch() -> JsValue;
 
     /// An init object for `fetch`: plain, its fields set only when there is something to set
     /// (workerd refuses fields it does not implement, e.g. `mode`).
@@ -305,8 +309,8 @@ impl FetchTransport {
     /// # Errors
     /// [`Error::Config`] when there is none.
     pub fn global() -> Result<Self, Error> {
-        GLOBAL_FETCH
-            .with(|f| f.clone().dyn_into::<Function>())
+        Global::global_fetch()
+            .dyn_into::<Function>()
             .map(Self::with_fetch)
             .map_err(|_| Error::config("No `fetch` here: pass one with the `fetch` option."))
     }

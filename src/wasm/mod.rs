@@ -23,15 +23,17 @@ use wasm_bindgen::prelude::*;
 #[cfg(all(feature = "client", not(feature = "mock")))]
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["Object", "prototype"], js_name = valueOf, thread_local_v2)]
-    static VALUE_OF: js_sys::Function;
+    type ObjectPrototype;
+    /// `Object.prototype.valueOf` (a getter, not a lazily made static).
+    #[wasm_bindgen(static_method_of = ObjectPrototype, js_class = "Object.prototype", getter = valueOf)]
+    fn value_of() -> js_sys::Function;
 }
 
 /// A function that returns `value` (`Object.prototype.valueOf` bound to it): the
 /// `[Symbol.asyncIterator]` of a list's promise, with no closure.
 #[cfg(all(feature = "client", not(feature = "mock")))]
 pub(crate) fn returns(value: &JsValue) -> js_sys::Function {
-    VALUE_OF.with(|f| crate::transport::promise::bind_to(f, value))
+    crate::transport::promise::bind_to(&ObjectPrototype::value_of(), value)
 }
 
 #[cfg(feature = "client")]
