@@ -478,6 +478,20 @@ describe("client options", () => {
     );
   });
 
+  it("no `fetch` option and no global fetch: a clear AsyntaiError at construction; the global one when it is back", () => {
+    const saved = globalThis.fetch;
+    delete globalThis.fetch;
+    try {
+      assert.throws(
+        () => new Asyntai({ apiKey: KEY }),
+        (err) => err instanceof AsyntaiError && /No `fetch` here: pass one with the `fetch` option/.test(err.message),
+      );
+    } finally {
+      globalThis.fetch = saved;
+    }
+    assert.ok(new Asyntai({ apiKey: KEY }));
+  });
+
   it("default baseURL is https://asyntai.com/api/v1/ (canned fetch, no network)", async () => {
     const urls = [];
     const canned = async (input, init) => {
