@@ -171,7 +171,7 @@ fn mentions_key(v: &JsValue, redactor: &Redactor, depth: u32, seen: &Array) -> R
         if name.is_string() {
             parts.push(&name);
         }
-        let d = Object::get_own_property_descriptor(v.unchecked_ref::<Object>(), &name);
+        let d = super::options::own_property(v, &name)?;
         if d.is_object() {
             let value = Reflect::get(&d, &"value".into())?;
             parts.push(&value);
@@ -185,7 +185,7 @@ fn mentions_key(v: &JsValue, redactor: &Redactor, depth: u32, seen: &Array) -> R
         let entries = js_sys::try_iter(&crate::transport::promise::call_method(v, "entries")?)?;
         if let Some(entries) = entries {
             for entry in entries {
-                let pair = Array::from(&entry?);
+                let pair = super::options::array_from(&entry?)?;
                 parts.push(&pair.get(0));
                 parts.push(&pair.get(1));
             }

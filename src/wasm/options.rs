@@ -6,7 +6,7 @@
 //! as the number it holds (so `website_id: 10n` would pass), a `Date` as an empty object, and a cyclic
 //! object until the stack overflows; here each is a clear `ValidationError`.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -26,8 +26,17 @@ extern "C" {
     fn to_iso_string(this: &JsDate) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
     fn is_view(v: &JsValue) -> bool;
+    // What reads a caller's objects is declared `catch`: a proxy's traps may throw, and an exception
+    // that unwinds through wasm leaves the module's stack pointer behind (enough of them and the
+    // module faults: tests/js/validation.test.mjs runs 20,000).
     #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
-    fn array_from(v: &JsValue) -> Result<Array, JsValue>;
+    pub(crate) fn array_from(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = getOwnPropertyDescriptor, catch)]
+    pub(crate) fn own_property(v: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 fn get(target: &JsValue, key: &'static str) -> Result<JsValue, Error> {
@@ -61,7 +70,10 @@ pub fn loose(v: &JsValue, depth: u32) -> Loose {
         return Loose::Other("nested too deeply (or cyclic)");
     }
     if Array::is_array(v) {
-        return Loose::Array(Array::from(v).iter().map(|item| loose(&item, depth + 1)).collect());
+        return match array_from(v) {
+            Ok(items) => Loose::Array(items.iter().map(|item| loose(&item, depth + 1)).collect()),
+            Err(_) => Loose::Other("an array that could not be read"),
+        };
     }
     if v.is_instance_of::<js_sys::Date>() {
         return match v.unchecked_ref::<JsDate>().to_iso_string().ok().and_then(|s| s.as_string()) {
@@ -69,12 +81,15 @@ pub fn loose(v: &JsValue, depth: u32) -> Loose {
             None => Loose::Other("an invalid Date"),
         };
     }
-    Loose::Object(entries(v, depth, &[]))
+    entries(v, depth, &[])
 }
 
-fn entries(v: &JsValue, depth: u32, skip: &[&str]) -> Vec<(String, Loose)> {
+/// An object's own enumerable properties, as `JSON.stringify` sees them (`Loose::Other` when its keys
+/// cannot be read).
+fn entries(v: &JsValue, depth: u32, skip: &[&str]) -> Loose {
+    let Ok(keys) = object_keys(v) else { return Loose::Other("an object whose keys could not be read") };
     let mut out = Vec::new();
-    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+    for key in keys.iter() {
         let Some(k) = key.as_string() else { continue };
         if skip.contains(&k.as_str()) {
             continue;
@@ -85,7 +100,7 @@ fn entries(v: &JsValue, depth: u32, skip: &[&str]) -> Vec<(String, Loose)> {
         };
         out.push((k, value));
     }
-    out
+    Loose::Object(out)
 }
 
 /// The options object of a call, `skip`'s keys left out (the spreadsheet's file).
@@ -94,7 +109,7 @@ fn entries(v: &JsValue, depth: u32, skip: &[&str]) -> Vec<(String, Loose)> {
 /// When it is not an object.
 pub fn params(v: &JsValue, skip: &[&str]) -> Result<Params, Error> {
     if v.is_object() && !Array::is_array(v) && !v.is_instance_of::<js_sys::Date>() {
-        return Params::new(Loose::Object(entries(v, 0, skip)));
+        return Params::new(entries(v, 0, skip));
     }
     Params::new(loose(v, 0))
 }
@@ -249,14 +264,15 @@ fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<Stri
     let list: Array = if is_fn("forEach") && is_fn("get") && is_fn("entries") {
         let entries = crate::transport::promise::call_method(init, "entries");
         entries.and_then(|it| array_from(&it)).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
-    } else if js_sys::Symbol::iterator().js_in(init) {
+    } else if Reflect::has(init, &js_sys::Symbol::iterator()).unwrap_or(false) {
         array_from(init).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
     } else {
-        Object::entries(init.unchecked_ref::<Object>())
+        object_entries(init).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
     };
     let mut out = Vec::new();
     for entry in list.iter() {
-        let pair = entry.dyn_ref::<Array>().filter(|a| a.length() == 2);
+        // A pair is an array (perhaps a proxy): read through a copy.
+        let pair = entry.dyn_ref::<Array>().and_then(|_| array_from(&entry).ok()).filter(|a| a.length() == 2);
         let Some(pair) = pair else {
             return Err(Error::validation(where_, format!("`{where_}` must hold [name, value] pairs")));
         };
@@ -279,7 +295,8 @@ fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
         return Err(Error::validation("query", "`query` must be an object of parameter names and values"));
     }
     let mut out = Vec::new();
-    for pair in Object::entries(init.unchecked_ref::<Object>()).iter() {
+    let pairs = object_entries(init).map_err(|_| Error::validation("query", "`query` could not be read"))?;
+    for pair in pairs.iter() {
         let pair = Array::from(&pair);
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
@@ -302,7 +319,8 @@ fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
     if !init.is_object() || Array::is_array(init) {
         return Err(Error::validation("body", "`body` must be an object of extra JSON fields"));
     }
-    let keys = Object::keys(init.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    let keys = object_keys(init).map_err(|_| Error::validation("body", "`body` could not be read"))?;
+    let keys = keys.iter().filter_map(|k| k.as_string()).collect();
     let text = js_sys::JSON::stringify(init)
         .ok()
         .and_then(|t| t.as_string())

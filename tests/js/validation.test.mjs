@@ -394,3 +394,57 @@ describe("control characters", () => {
     });
   }
 });
+
+describe("proxies whose traps throw, anywhere a caller's object is read", () => {
+  const trap = () => {
+    throw new Error("trap");
+  };
+  const hostile = {
+    ownKeys: new Proxy({}, { ownKeys: trap }),
+    get: new Proxy({ message: "x" }, { get: trap }),
+    getOwnPropertyDescriptor: new Proxy({ message: "x" }, { getOwnPropertyDescriptor: trap }),
+    "an array's get": new Proxy([1, 2], { get: trap }),
+    has: new Proxy({}, { has: trap }),
+  };
+  const places = {
+    "new Asyntai(options)": (h) => new Asyntai(h),
+    defaultHeaders: (h) => client({ defaultHeaders: h }),
+    "chat.send(params)": (h) => client().chat.send(h),
+    "chat.send(_, options)": (h) => client().chat.send({ message: "x" }, h),
+    "a nested value": (h) => client().chat.send({ message: "x", extra: h }),
+    "options.headers": (h) => client().chat.send({ message: "x" }, { headers: h }),
+    "a headers pair": (h) => client().chat.send({ message: "x" }, { headers: [h] }),
+    "options.query": (h) => client().chat.send({ message: "x" }, { query: h }),
+    "options.body": (h) => client().chat.send({ message: "x" }, { body: h }),
+    "leads.list(params)": (h) => client().leads.list(h),
+    "knowledge.addText tags": (h) => client().knowledge.addText({ title: "t", content: "c".repeat(20), website_id: 1, tags: h }),
+  };
+
+  it("an AsyntaiError (never the trap's own error) and nothing sent", async () => {
+    for (const [trapName, h] of Object.entries(hostile)) {
+      for (const [place, call] of Object.entries(places)) {
+        let outcome;
+        try {
+          const r = call(h);
+          outcome = r && typeof r.then === "function" ? await r.then(() => "resolved", (e) => e) : "constructed";
+        } catch (e) {
+          outcome = e;
+        }
+        const trapped = outcome instanceof Error && outcome.message === "trap";
+        assert.ok(!trapped, `${place} with a proxy whose ${trapName} throws: the trap's error escaped`);
+        if (outcome instanceof Error) assert.ok(outcome instanceof AsyntaiError, `${place}, ${trapName}: ${outcome}`);
+      }
+    }
+    assert.equal(fake.requests.filter((r) => r.path === "/api/v1/chat/" && r.body?.extra !== undefined).length, 0);
+  });
+
+  it("20,000 of them, then the module still works (no exception unwound through the wasm)", async () => {
+    const c = client();
+    for (let i = 0; i < 20_000; i++) {
+      await assert.rejects(c.chat.send(hostile.ownKeys), ValidationError);
+    }
+    assert.equal(fetchCalls, 0);
+    const answer = await c.chat.send({ message: "Hi" });
+    assert.equal(answer.success, true);
+  });
+});
