@@ -486,7 +486,7 @@ impl Knowledge {
     pub fn upload_spreadsheet(&self, params: JsValue, options: JsValue) -> Promise {
         let shared = &self.shared;
         let read = || -> Result<(UploadSpreadsheetRequest<JsFile>, CallOptions), Error> {
-            if !params.is_object() || Array::is_array(&params) {
+            if !params.is_object() || super::options::is_array(&params) {
                 options::params(&params, &[])?;
                 return Err(Error::validation("file", "`file` is required"));
             }

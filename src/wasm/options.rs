@@ -37,6 +37,13 @@ extern "C" {
     fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = getOwnPropertyDescriptor, catch)]
     pub(crate) fn own_property(v: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// `Array.isArray(v)`; false where it throws (a revoked proxy, whose keys then cannot be read either).
+pub(crate) fn is_array(v: &JsValue) -> bool {
+    array_is_array(v).unwrap_or(false)
 }
 
 fn get(target: &JsValue, key: &'static str) -> Result<JsValue, Error> {
@@ -69,7 +76,7 @@ pub fn loose(v: &JsValue, depth: u32) -> Loose {
     if depth >= MAX_DEPTH {
         return Loose::Other("nested too deeply (or cyclic)");
     }
-    if Array::is_array(v) {
+    if is_array(v) {
         return match array_from(v) {
             Ok(items) => Loose::Array(items.iter().map(|item| loose(&item, depth + 1)).collect()),
             Err(_) => Loose::Other("an array that could not be read"),
@@ -108,7 +115,7 @@ fn entries(v: &JsValue, depth: u32, skip: &[&str]) -> Loose {
 /// # Errors
 /// When it is not an object.
 pub fn params(v: &JsValue, skip: &[&str]) -> Result<Params, Error> {
-    if v.is_object() && !Array::is_array(v) && !v.is_instance_of::<js_sys::Date>() {
+    if v.is_object() && !is_array(v) && !v.is_instance_of::<js_sys::Date>() {
         return Params::new(entries(v, 0, skip));
     }
     Params::new(loose(v, 0))
@@ -272,7 +279,7 @@ fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<Stri
     let mut out = Vec::new();
     for entry in list.iter() {
         // A pair is an array (perhaps a proxy): read through a copy.
-        let pair = entry.dyn_ref::<Array>().and_then(|_| array_from(&entry).ok()).filter(|a| a.length() == 2);
+        let pair = if is_array(&entry) { array_from(&entry).ok() } else { None }.filter(|a| a.length() == 2);
         let Some(pair) = pair else {
             return Err(Error::validation(where_, format!("`{where_}` must hold [name, value] pairs")));
         };
@@ -291,7 +298,7 @@ fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
     if init.is_undefined() || init.is_null() {
         return Ok(Vec::new());
     }
-    if !init.is_object() || Array::is_array(init) {
+    if !init.is_object() || is_array(init) {
         return Err(Error::validation("query", "`query` must be an object of parameter names and values"));
     }
     let mut out = Vec::new();
@@ -316,7 +323,7 @@ fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
     if init.is_undefined() || init.is_null() {
         return Ok(None);
     }
-    if !init.is_object() || Array::is_array(init) {
+    if !init.is_object() || is_array(init) {
         return Err(Error::validation("body", "`body` must be an object of extra JSON fields"));
     }
     let keys = object_keys(init).map_err(|_| Error::validation("body", "`body` could not be read"))?;

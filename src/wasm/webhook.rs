@@ -65,8 +65,9 @@ extern "C" {
     fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
     fn is_view(v: &JsValue) -> bool;
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> bool;
+    /// `Array.isArray`, which throws on a revoked proxy (then: not an array).
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
     fn object_tag(v: &JsValue) -> Result<JsValue, JsValue>;
 
@@ -202,7 +203,7 @@ impl Body {
             decoded.map_err(|_| verification_error(Reason::InvalidJson))?
         };
         match json_parse(&text) {
-            Ok(event) if event.is_object() && !is_array(&event) => Ok(event),
+            Ok(event) if event.is_object() && !array_is_array(&event).unwrap_or(false) => Ok(event),
             _ => Err(verification_error(Reason::InvalidJson)),
         }
     }
@@ -313,7 +314,7 @@ impl Webhook {
     }
 
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
-        let list: Vec<JsValue> = if is_array(secret) {
+        let list: Vec<JsValue> = if array_is_array(secret).unwrap_or(false) {
             let n = secret.unchecked_ref::<Text>().length().unwrap_or(0);
             (0..n).map(|i| reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)).collect()
         } else {

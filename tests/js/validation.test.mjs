@@ -405,6 +405,11 @@ describe("proxies whose traps throw, anywhere a caller's object is read", () => 
     getOwnPropertyDescriptor: new Proxy({ message: "x" }, { getOwnPropertyDescriptor: trap }),
     "an array's get": new Proxy([1, 2], { get: trap }),
     has: new Proxy({}, { has: trap }),
+    "every trap (revoked)": (() => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    })(),
   };
   const places = {
     "new Asyntai(options)": (h) => new Asyntai(h),

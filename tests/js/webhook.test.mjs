@@ -232,6 +232,10 @@ for (const [entry, mod] of [['asyntai-edge', main], ['asyntai-edge/webhooks', we
         assert.throws(() => new Webhook(list), (err) => err instanceof WebhookVerificationError && err.reason === 'missing_secret');
         assert.equal(wh.isValid(bytes, sig), false);
       }
+      const { proxy: revoked, revoke } = Proxy.revocable([SECRET], {});
+      revoke();
+      assert.throws(() => new Webhook(revoked), (err) => err instanceof TypeError && /must be a string/.test(err.message));
+      assert.equal(wh.isValid(revoked, revoked), false);
       // No exception unwound through the wasm (it would leave the module's stack pointer behind): it
       // still works.
       assert.equal(wh.isValid(EVENT, sig), true);
