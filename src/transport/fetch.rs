@@ -28,6 +28,10 @@ extern "C" {
     fn set_timeout_with(handler: &Function, ms: f64, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    /// A caller's `Blob`, whose getters may have been replaced (or be a proxy's).
+    type BlobLike;
+    #[wasm_bindgen(method, getter, catch, js_name = type)]
+    fn blob_type(this: &BlobLike) -> Result<JsValue, JsValue>;
     /// `JSON.parse` of a JavaScript string, never copied into wasm.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     pub(crate) fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
@@ -359,7 +363,10 @@ fn multipart(fields: &[(&'static str, String)], file: &JsFile, filename: &str, c
     for (k, v) in fields {
         form.append_with_str(k, v)?;
     }
-    let blob = if file.blob.type_().is_empty() {
+    // A caller's Blob: its `type` getter may have been replaced (or be a proxy's), so it is read
+    // through a catching call; where it throws, the file is typed here.
+    let typed = file.blob.unchecked_ref::<BlobLike>().blob_type().ok().and_then(|t| t.as_string()).is_some_and(|t| !t.is_empty());
+    let blob = if !typed {
         let bag = BlobPropertyBag::new();
         bag.set_type(content_type);
         Blob::new_with_blob_sequence_and_options(&Array::of1(&file.blob), &bag)?
@@ -432,9 +439,9 @@ impl Transport for FetchTransport {
         let url = self.url(req.url);
         let sent = self.fetch.call2(&JsValue::UNDEFINED, &url, &init).map_err(|e| attempt.failure(e))?;
         let response: AnyResponse =
-            Await::new(Promise::resolve(&sent)).await.map_err(|e| attempt.failure(e))?.unchecked_into();
+            Await::value(&sent).await.map_err(|e| attempt.failure(e))?.unchecked_into();
         let reading = response.text().map_err(|e| attempt.failure(e))?;
-        let text = Await::new(Promise::resolve(&reading)).await.map_err(|e| attempt.failure(e))?;
+        let text = Await::value(&reading).await.map_err(|e| attempt.failure(e))?;
         attempt.finished = true;
         let status = response.status().ok().and_then(|s| s.as_f64()).filter(|s| (100.0..=599.0).contains(s) && s.fract() == 0.0);
         match status {

@@ -83,51 +83,54 @@ fn noop_waker() -> Waker {
     unsafe { Waker::from_raw(RawWaker::new(core::ptr::null(), &VTABLE)) }
 }
 
-/// Polls the task in `slot` once; chains its next step onto the promise it now waits on.
+/// Polls the task in `slot`; chains its next step onto the promise it now waits on. When chaining
+/// throws (`Promise.prototype.then` replaced by something that throws), the task sees its promise
+/// rejected with what was thrown, and is polled again: no exception goes through the wasm.
 fn step(slot: usize) -> Step {
-    let task = SLOTS.with(|s| s.borrow_mut().slots.get_mut(slot).and_then(|e| e.task.take()));
-    let Some(mut task) = task else {
-        return Step::Done(Err(JsValue::from_str("asyntai-edge: no such task")));
-    };
-    let outer = CURRENT.with(|c| c.replace(Some(slot)));
-    let waker = noop_waker();
-    let polled = task.as_mut().poll(&mut Context::from_waker(&waker));
-    CURRENT.with(|c| c.set(outer));
-    match polled {
-        Poll::Ready(result) => {
+    loop {
+        let task = SLOTS.with(|s| s.borrow_mut().slots.get_mut(slot).and_then(|e| e.task.take()));
+        let Some(mut task) = task else {
+            return Step::Done(Err(JsValue::from_str("asyntai-edge: no such task")));
+        };
+        let outer = CURRENT.with(|c| c.replace(Some(slot)));
+        let waker = noop_waker();
+        let polled = task.as_mut().poll(&mut Context::from_waker(&waker));
+        CURRENT.with(|c| c.set(outer));
+        if let Poll::Ready(result) = polled {
             release(slot);
-            Step::Done(result)
+            return Step::Done(result);
         }
-        Poll::Pending => {
-            let pending = SLOTS.with(|s| {
-                let mut s = s.borrow_mut();
-                let entry = s.slots.get_mut(slot)?;
-                entry.task = Some(task);
-                entry.pending.take()
-            });
-            match pending {
-                Some(promise) => {
-                    let callbacks = SLOTS.with(|s| s.borrow().slots.get(slot).and_then(|e| e.callbacks.clone()));
-                    let (ok, err) = match callbacks {
-                        Some(pair) => pair,
-                        None => {
-                            let index = JsValue::from(slot as u32);
-                            let pair = CALLBACKS.with(|(ok, err)| (bind(ok, &index), bind(err, &index)));
-                            SLOTS.with(|s| {
-                                if let Some(e) = s.borrow_mut().slots.get_mut(slot) {
-                                    e.callbacks = Some(pair.clone());
-                                }
-                            });
-                            pair
-                        }
-                    };
-                    Step::Wait(then2(&promise, &ok, &err))
-                }
-                None => {
-                    release(slot);
-                    Step::Done(Err(JsValue::from_str("asyntai-edge: a task waited on something that is not a promise")))
-                }
+        let pending = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let entry = s.slots.get_mut(slot)?;
+            entry.task = Some(task);
+            entry.pending.take()
+        });
+        let Some(promise) = pending else {
+            release(slot);
+            return Step::Done(Err(JsValue::from_str("asyntai-edge: a task waited on something that is not a promise")));
+        };
+        let callbacks = SLOTS.with(|s| s.borrow().slots.get(slot).and_then(|e| e.callbacks.clone()));
+        let (ok, err) = match callbacks {
+            Some(pair) => pair,
+            None => {
+                let index = JsValue::from(slot as u32);
+                let pair = CALLBACKS.with(|(ok, err)| (bind(ok, &index), bind(err, &index)));
+                SLOTS.with(|s| {
+                    if let Some(e) = s.borrow_mut().slots.get_mut(slot) {
+                        e.callbacks = Some(pair.clone());
+                    }
+                });
+                pair
             }
+        };
+        match then2(&promise, &ok, &err) {
+            Ok(next) => return Step::Wait(next),
+            Err(thrown) => SLOTS.with(|s| {
+                if let Some(e) = s.borrow_mut().slots.get_mut(slot) {
+                    e.settled = Some(Err(thrown));
+                }
+            }),
         }
     }
 }
@@ -178,6 +181,8 @@ pub struct Await {
 enum State {
     Start(Promise),
     Driven(usize),
+    /// `Promise.resolve` threw this.
+    Failed(Option<JsValue>),
     #[cfg(not(feature = "wasm"))]
     Executor(JsFuture),
     Done,
@@ -187,6 +192,15 @@ impl Await {
     /// Awaits `promise`.
     pub fn new(promise: Promise) -> Self {
         Await { state: State::Start(promise) }
+    }
+
+    /// Awaits `value` as JavaScript's `await` would (a promise, a thenable or any other value). What
+    /// `Promise.resolve` throws on it (a promise whose `constructor` getter throws) is the rejection.
+    pub fn value(value: &JsValue) -> Self {
+        match resolve(value) {
+            Ok(promise) => Await::new(promise),
+            Err(thrown) => Await { state: State::Failed(Some(thrown)) },
+        }
     }
 }
 
@@ -237,6 +251,11 @@ impl Future for Await {
                     }
                     return polled;
                 }
+                State::Failed(thrown) => {
+                    let thrown = thrown.take().unwrap_or(JsValue::UNDEFINED);
+                    self.state = State::Done;
+                    return Poll::Ready(Err(thrown));
+                }
                 State::Done => return Poll::Ready(Err(JsValue::from_str("asyntai-edge: promise awaited twice"))),
             }
         }
@@ -256,10 +275,13 @@ extern "C" {
     /// `f.call(thisArg)`.
     #[wasm_bindgen(method, catch, js_name = call)]
     fn call_this(this: &Callable, this_arg: &JsValue) -> Result<JsValue, JsValue>;
-    /// A promise, for `then`.
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_with(this: &Thenable, ok: &Function, err: &Function) -> Promise;
+    /// The engine's own `then` (`Promise.prototype.then.call`): a promise's own `then` property, if it
+    /// has one, is not called.
+    #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
+    fn then_with(promise: &Promise, ok: &Function, err: &Function) -> Result<Promise, JsValue>;
+    /// `Promise.resolve(value)`, which throws when `value` is a promise whose `constructor` getter throws.
+    #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
+    fn resolve(value: &JsValue) -> Result<Promise, JsValue>;
 }
 
 /// `f.bind(null, arg)`.
@@ -285,7 +307,10 @@ pub(crate) fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsVal
     f.unchecked_ref::<Callable>().call_this(target)
 }
 
-/// `promise.then(ok, err)`.
-pub(crate) fn then2(promise: &Promise, ok: &Function, err: &Function) -> Promise {
-    promise.unchecked_ref::<Thenable>().then_with(ok, err)
+/// `promise.then(ok, err)` with the engine's own `then`.
+///
+/// # Errors
+/// What `then` threw (only a `Promise.prototype.then` replaced by something that throws does).
+pub(crate) fn then2(promise: &Promise, ok: &Function, err: &Function) -> Result<Promise, JsValue> {
+    then_with(promise, ok, err)
 }

@@ -9,13 +9,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::{js_string, validation};
 use super::name;
-use super::options::bytes_of;
+use super::options::{bytes_of, is_array};
 use crate::mock::{parse_knowledge, parse_limits, parse_webhooks, parse_websites, Delivery, Mock, MockOptions, Plan, Website};
 use crate::transport::promise::{call_method, drive, then2, Await};
 
@@ -199,14 +199,14 @@ impl State {
             set(&init, "body", &JsValue::from_str(&d.body));
             status = JsValue::from(0);
             if let Ok(sent) = deliver.call2(&JsValue::UNDEFINED, &JsValue::from_str(&d.url), &init) {
-                if let Ok(res) = Await::new(Promise::resolve(&sent)).await {
+                if let Ok(res) = Await::value(&sent).await {
                     if let Some(s) = get(&res, "status").as_f64() {
                         status = JsValue::from(s);
                     }
                     let body = get(&res, "body");
                     if body.is_object() {
                         if let Ok(p) = call_method(&body, "cancel") {
-                            let _ = Await::new(Promise::resolve(&p)).await;
+                            let _ = Await::value(&p).await;
                         }
                     }
                 }
@@ -260,8 +260,10 @@ impl State {
                     let body = if method == "GET" || method == "HEAD" {
                         Vec::new()
                     } else {
-                        let buffer = Await::new(Promise::resolve(&call_method(&req, "arrayBuffer")?)).await?;
-                        Uint8Array::new(&buffer).to_vec()
+                        let buffer = Await::value(&call_method(&req, "arrayBuffer")?).await?;
+                        bytes_of(&buffer)
+                            .ok_or_else(|| JsValue::from(js_sys::TypeError::new("arrayBuffer() did not give an ArrayBuffer")))?
+                            .to_vec()
                     };
                     state.serve(method, target, headers, body).await
                 }
@@ -310,7 +312,7 @@ fn option_json(options: &JsValue, name: &'static str, shape: &str, is_list: bool
     if v.is_undefined() {
         return Ok(None);
     }
-    let right = if is_list { Array::is_array(&v) } else { v.is_object() && !Array::is_array(&v) };
+    let right = if is_list { is_array(&v) } else { v.is_object() && !is_array(&v) };
     if !right {
         return Err(validation(name, &format!("new MockAsyntai(): `{name}` must be {shape}")));
     }

@@ -39,6 +39,20 @@ extern "C" {
     pub(crate) fn own_property(v: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
     fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type Bytes;
+    /// `new Uint8Array(buffer)`: throws on a detached buffer, or through a proxy's traps.
+    #[wasm_bindgen(js_class = Uint8Array, constructor, catch)]
+    fn over(buffer: &JsValue) -> Result<Bytes, JsValue>;
+    /// `new Uint8Array(buffer, byteOffset, byteLength)`: throws when the range is not in the buffer.
+    #[wasm_bindgen(js_class = Uint8Array, constructor, catch)]
+    fn over_range(buffer: &JsValue, offset: f64, length: f64) -> Result<Bytes, JsValue>;
+    /// A caller's `Blob` (its getters may be replaced, or be a proxy's).
+    type BlobLike;
+    #[wasm_bindgen(method, getter, catch)]
+    fn size(this: &BlobLike) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = type)]
+    fn type_(this: &BlobLike) -> Result<JsValue, JsValue>;
 }
 
 /// `Array.isArray(v)`; false where it throws (a revoked proxy, whose keys then cannot be read either).
@@ -336,16 +350,18 @@ fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
 }
 
 /// A `Uint8Array` over the bytes of an `ArrayBuffer` or of any view (`Uint8Array`, `DataView`, ...).
+/// None for anything else, and where reading it throws (a detached buffer, a proxy's trap, a view
+/// whose `byteOffset` or `byteLength` was redefined out of its buffer).
 pub(crate) fn bytes_of(v: &JsValue) -> Option<js_sys::Uint8Array> {
     if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Some(js_sys::Uint8Array::new(v));
+        return Bytes::over(v).ok().map(JsCast::unchecked_into);
     }
     if !is_view(v) {
         return None;
     }
-    let number = |key: &'static str| get(v, key).ok().and_then(|n| n.as_f64()).unwrap_or(0.0) as u32;
+    let number = |key: &'static str| get(v, key).ok().and_then(|n| n.as_f64()).unwrap_or(0.0);
     let buffer = get(v, "buffer").ok()?;
-    Some(js_sys::Uint8Array::new_with_byte_offset_and_length(&buffer, number("byteOffset"), number("byteLength")))
+    Bytes::over_range(&buffer, number("byteOffset"), number("byteLength")).ok().map(JsCast::unchecked_into)
 }
 
 /// The spreadsheet: a `Blob`/`File` (kept as it is), a `Uint8Array` or other view, or an
@@ -360,9 +376,12 @@ pub fn spreadsheet(file: &JsValue) -> Result<JsFile, Error> {
     let wrong = || Error::validation("file", "`file` must be a Blob, File, Uint8Array or ArrayBuffer");
     let blob_class = Reflect::get(&super::global(), &"Blob".into()).unwrap_or(JsValue::UNDEFINED);
     if blob_class.is_function() && file.is_instance_of::<web_sys::Blob>() {
-        let blob: web_sys::Blob = file.clone().unchecked_into();
+        let like: &BlobLike = file.unchecked_ref();
+        let size = like.size().map_err(|_| wrong())?.as_f64().filter(|n| *n >= 0.0).ok_or_else(wrong)?;
+        let kind = like.type_().map_err(|_| wrong())?.as_string().ok_or_else(wrong)?;
         let name = Reflect::get(file, &"name".into()).ok().and_then(|n| n.as_string()).filter(|n| !n.is_empty());
-        return Ok(JsFile { size: blob.size(), xlsx: crate::client::find(&blob.type_(), "spreadsheetml").is_some(), blob, name });
+        let blob: web_sys::Blob = file.clone().unchecked_into();
+        return Ok(JsFile { size, xlsx: crate::client::find(&kind, "spreadsheetml").is_some(), blob, name });
     }
     let bytes = bytes_of(file).ok_or_else(wrong)?;
     let mut head = [0u8; 4];

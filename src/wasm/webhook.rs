@@ -34,16 +34,22 @@ extern "C" {
     #[derive(Clone)]
     type Uint8Array;
     #[wasm_bindgen(constructor, js_class = Uint8Array)]
-    fn new(buffer: &JsValue) -> Uint8Array;
-    #[wasm_bindgen(constructor, js_class = Uint8Array)]
     fn new_with_byte_offset_and_length(buffer: &JsValue, offset: u32, length: u32) -> Uint8Array;
+    /// `new Uint8Array(value)` on a caller's value: throws on a detached buffer or through a proxy.
+    #[wasm_bindgen(constructor, js_class = Uint8Array, catch)]
+    fn over(value: &JsValue) -> Result<Uint8Array, JsValue>;
+    /// `new Uint8Array(buffer, byteOffset, byteLength)` as a caller's view gave them (RangeError when
+    /// they were redefined out of the buffer).
+    #[wasm_bindgen(constructor, js_class = Uint8Array, catch)]
+    fn over_range(buffer: &JsValue, offset: &JsValue, length: &JsValue) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(method, catch, js_class = Uint8Array)]
     fn set(this: &Uint8Array, source: &Uint8Array) -> Result<(), JsValue>;
     /// A promise (what `verifyRequest` returns).
     #[wasm_bindgen(js_name = Promise)]
     pub type Promise;
-    #[wasm_bindgen(static_method_of = Promise, js_name = resolve)]
-    fn resolve(v: &JsValue) -> Promise;
+    /// Throws when `v` is a promise whose `constructor` getter throws.
+    #[wasm_bindgen(static_method_of = Promise, js_name = resolve, catch)]
+    fn resolve(v: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(static_method_of = Promise, js_name = reject)]
     fn reject(v: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
@@ -106,16 +112,12 @@ extern "C" {
     type View;
     #[wasm_bindgen(method, getter)]
     fn buffer(this: &View) -> JsValue;
-    #[wasm_bindgen(method, getter, js_name = byteOffset)]
-    fn byte_offset(this: &View) -> u32;
-    #[wasm_bindgen(method, getter, js_name = byteLength)]
-    fn byte_length(this: &View) -> u32;
-    type Thenable;
     type Callable;
     #[wasm_bindgen(method, js_name = bind)]
     fn bind_with(this: &Callable, this_arg: &JsValue, arg: &JsValue) -> JsValue;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_call(this: &Thenable, f: &JsValue) -> Promise;
+    /// The engine's own `then` (a promise's own `then` property, if it has one, is not called).
+    #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
+    fn then_call(promise: &Promise, f: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn get(this: &HeadersLike, name: &str) -> Result<JsValue, JsValue>;
 
@@ -171,14 +173,14 @@ impl Body {
         let bytes = if v.is_instance_of::<Uint8Array>() {
             v.clone().unchecked_into::<Uint8Array>()
         } else if is_view(v) {
-            let view = v.unchecked_ref::<View>();
-            Uint8Array::new_with_byte_offset_and_length(&view.buffer(), view.byte_offset(), view.byte_length())
+            // Read through catching calls: a view's getters may have been redefined.
+            Uint8Array::over_range(&get(v, "buffer")?, &get(v, "byteOffset")?, &get(v, "byteLength")?).ok()?
         } else {
             let tag = object_tag(v).unwrap_or(JsValue::UNDEFINED);
             if tag != "[object ArrayBuffer]" && tag != "[object SharedArrayBuffer]" {
                 return None;
             }
-            Uint8Array::new(v)
+            Uint8Array::over(v).ok()?
         };
         let len = bytes.unchecked_ref::<Text>().length().unwrap_or(0);
         Some(Body { js: bytes.into(), text: false, len, bytes: core::cell::OnceCell::new() })
@@ -374,8 +376,8 @@ impl Webhook {
             );
         }
         let header = headers.unchecked_ref::<HeadersLike>().get("x-webhook-signature").unwrap_or(JsValue::NULL);
-        let reading = match r.array_buffer() {
-            Ok(p) => Promise::resolve(&p),
+        let reading = match r.array_buffer().and_then(|p| Promise::resolve(&p)) {
+            Ok(p) => p,
             Err(e) => return Promise::reject(&e),
         };
         // No closure: the promise calls this class's own `verifyWith(header, buffer)` on a copy of
@@ -385,14 +387,14 @@ impl Webhook {
             Some(f) if f.is_function() => f.unchecked_into::<Callable>().bind_with(&this, &header),
             _ => return Promise::reject(&JsTypeError::new("verifyRequest: no verifier").into()),
         };
-        reading.unchecked_ref::<Thenable>().then_call(&verify)
+        then_call(&reading, &verify).unwrap_or_else(|e| Promise::reject(&e))
     }
 
     /// `verify`, the header first and the body as an `ArrayBuffer`: what `verifyRequest` chains onto
     /// the request's body. Internal.
     #[wasm_bindgen(js_name = verifyWith)]
     pub fn verify_with(&self, signature_header: JsValue, buffer: JsValue) -> Result<JsValue, JsValue> {
-        self.verify(Uint8Array::new(&buffer).into(), signature_header)
+        self.verify(Uint8Array::over(&buffer)?.into(), signature_header)
     }
 
     /// The `X-Webhook-Signature` value of `rawBody` signed with `secret` (for tests).
