@@ -8,7 +8,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 TOOLS := tools/node_modules/.bin
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --strip-target-features --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+# --low-memory-unused: Rust puts its data at 1 MiB and its stack below it, so the first 1 KiB is never
+# used (it lets wasm-opt fold constant offsets into loads and stores); --zero-filled-memory: the memory is
+# the module's own, zeroed. Both, with --converge: main module -0.6 kB gzip, webhooks -0.07 kB.
+WASM_OPT_FLAGS := --converge --low-memory-unused --zero-filled-memory --strip-debug --strip-producers --strip-target-features --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 # wasm SIMD (Node 16.4+, workerd, Deno, Chromium, Safari 16.4+): sha2's simd128 backend, ~2x faster and smaller.
 # Panic locations name files: the registry's long prefix is dropped from them (shorter strings in the
@@ -25,6 +28,11 @@ FEATURES_testing := wasm,mock
 OPT_LEVEL_core := z
 OPT_LEVEL_webhooks := 2
 OPT_LEVEL_testing := z
+# wasm module -> wasm-opt's level, measured the same way: the main module is smaller at -Os than at
+# -Oz (-0.37 kB gzip: -Oz's extra passes make code that compresses worse), the webhooks module at -Oz.
+WASM_OPT_LEVEL_core := -Os
+WASM_OPT_LEVEL_webhooks := -Oz
+WASM_OPT_LEVEL_testing := -Oz
 RUST_SRC := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
 PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
@@ -74,7 +82,7 @@ target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/short-names.mjs | to
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) cargo build --lib --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*)
 	rm -rf target/wasm-out/$*
 	wasm-bindgen --target bundler --out-dir target/wasm-out/$* target/wasm-$*/$(WASM_TARGET)/release/asyntai_edge.wasm
-	$(TOOLS)/wasm-opt $(WASM_OPT_FLAGS) $@ -o $@
+	$(TOOLS)/wasm-opt $(WASM_OPT_LEVEL_$*) $(WASM_OPT_FLAGS) $@ -o $@
 	node scripts/short-names.mjs target/wasm-out/$*
 
 pkg: $(TARBALL)
