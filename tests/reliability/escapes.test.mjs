@@ -164,3 +164,45 @@ describe("the sandbox's options and requests", () => {
     }
   });
 });
+
+describe("a freed object (free(), or a `using` block's end)", () => {
+  const client = () => new Asyntai({ apiKey: KEY, fetch: async () => ok(), maxRetries: 0 });
+  const freed = (e) => e instanceof TypeError && /was freed/.test(e.message);
+
+  it("its methods and getters throw a TypeError, and freeing it again does nothing", async () => {
+    const c = client();
+    const websites = c.websites;
+    c.free();
+    assert.throws(() => c.websites, freed);
+    assert.throws(() => c.baseURL, freed);
+    c.free();
+    if (typeof Symbol.dispose === "symbol") c[Symbol.dispose]();
+    // A resource object taken before keeps its own handle on the client.
+    assert.deepEqual(await websites.list(), JSON.parse(BODY));
+    websites.free();
+    assert.throws(() => websites.list(), freed);
+    for (const W of [Webhook, SmallWebhook]) {
+      const wh = new W("whsec_freed");
+      wh.free();
+      assert.throws(() => wh.isValid("{}", "x"), freed);
+      assert.throws(() => wh.verify("{}", "x"), freed);
+      wh.free();
+    }
+  });
+
+  it("50,000 calls on freed objects and 50,000 double frees, then the modules still work", async () => {
+    const c = client();
+    c.free();
+    const wh = new SmallWebhook("whsec_freed");
+    wh.free();
+    for (let i = 0; i < 50_000; i++) {
+      assert.throws(() => c.websites, freed);
+      assert.throws(() => wh.isValid("{}", "x"), freed);
+      c.free();
+      wh.free();
+    }
+    assert.deepEqual(await client().websites.list(), JSON.parse(BODY));
+    const sig = SmallWebhook.sign("whsec_freed", "{}");
+    assert.equal(new SmallWebhook("whsec_freed").isValid("{}", sig), true);
+  });
+});
