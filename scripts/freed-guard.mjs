@@ -6,7 +6,11 @@
 // frames skips their epilogues and leaves the module's stack pointer behind: about 12,000 calls on a
 // freed object (or 12,000 double frees) and the module faulted for every caller in the isolate. So:
 // - a method or getter of a freed object throws a TypeError here, in the glue (`$live`);
-// - `free()` on a freed object does nothing (`using` after a `free()` disposes twice).
+// - `free()` on a freed object does nothing (`using` after a `free()` disposes twice);
+// - `free()` passes wasm-bindgen's `allow_delayed` (as its FinalizationRegistry does): the object's
+//   JavaScript reference is dropped, and a call running on it (your `fetch`, called from inside one of
+//   its methods, freeing it) keeps it alive until it returns. With 0, the free threw from inside the
+//   wasm ("attempted to take ownership of Rust value while it was borrowed").
 // tests/reliability/escapes.test.mjs checks both, with every import watched.
 //
 // Usage: node scripts/freed-guard.mjs <dir holding asyntai_edge_bg.js> (after scripts/short-names.mjs)
@@ -30,9 +34,9 @@ glue = glue.replace(/\bwasm\.(\$\w+)\(this\.__wbg_ptr\b/g, (all, fn) => {
   return `wasm.${fn}($live(this)`;
 });
 let frees = 0;
-glue = glue.replace(/(free\(\) \{\s*const ptr = this\.__destroy_into_raw\(\);\s*)(wasm\.\$\w+\(ptr, 0\);)/g, (all, head, call) => {
+glue = glue.replace(/(free\(\) \{\s*const ptr = this\.__destroy_into_raw\(\);\s*)wasm\.(\$\w+)\(ptr, 0\);/g, (all, head, fn) => {
   frees++;
-  return `${head}if (ptr) ${call}`;
+  return `${head}if (ptr) wasm.${fn}(ptr, 1);`;
 });
 // Whatever wasm-bindgen's glue looks like next, no class may be left unguarded.
 if (frees !== classes) throw new Error(`${path}: ${classes} classes but ${frees} free() guarded (wasm-bindgen's glue changed?)`);

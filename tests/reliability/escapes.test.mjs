@@ -206,3 +206,22 @@ describe("a freed object (free(), or a `using` block's end)", () => {
     assert.equal(new SmallWebhook("whsec_freed").isValid("{}", sig), true);
   });
 });
+
+describe("an object freed while one of its calls runs", () => {
+  it("your fetch frees the resource object it was called from: the call completes, the object is freed after", async () => {
+    let websites;
+    let freeThrew;
+    const fetch = async () => {
+      try {
+        websites.free();
+      } catch (e) {
+        freeThrew = e;
+      }
+      return ok();
+    };
+    websites = new Asyntai({ apiKey: KEY, fetch, maxRetries: 0 }).websites;
+    assert.deepEqual(await websites.list(), JSON.parse(BODY));
+    assert.equal(freeThrew, undefined);
+    assert.throws(() => websites.list(), (e) => e instanceof TypeError && /was freed/.test(e.message));
+  });
+});
