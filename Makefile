@@ -125,7 +125,7 @@ test-wasm: toolchain
 	    cargo test --target $(WASM_TARGET) --target-dir target/wasm-test --no-default-features --features client,webhooks --test wasm
 
 test-js: tests-install
-	cd tests && node --test --test-reporter=spec js/*.test.mjs
+	cd tests && NODE_OPTIONS=--import=./js/no-throw-into-wasm.mjs node --test --test-reporter=spec js/*.test.mjs
 
 # Each area's targets live in mk/<area>.mk.
 include $(wildcard mk/*.mk)
