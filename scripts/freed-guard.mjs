@@ -11,7 +11,7 @@
 //   JavaScript reference is dropped, and a call running on it (your `fetch`, called from inside one of
 //   its methods, freeing it) keeps it alive until it returns. With 0, the free threw from inside the
 //   wasm ("attempted to take ownership of Rust value while it was borrowed").
-// tests/reliability/escapes.test.mjs checks both, with every import watched.
+// tests/reliability/escapes.test.mjs checks all three, with every import watched.
 //
 // Usage: node scripts/freed-guard.mjs <dir holding asyntai_edge_bg.js> (after scripts/short-names.mjs)
 import { readFileSync, writeFileSync } from 'node:fs';

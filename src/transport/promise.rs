@@ -275,10 +275,11 @@ extern "C" {
     /// `f.call(thisArg)`.
     #[wasm_bindgen(method, catch, js_name = call)]
     fn call_this(this: &Callable, this_arg: &JsValue) -> Result<JsValue, JsValue>;
-    /// The engine's own `then` (`Promise.prototype.then.call`): a promise's own `then` property, if it
-    /// has one, is not called.
+    /// `promise.then(ok, err)` with the engine's own `then` (`Promise.prototype.then.call`): a
+    /// promise's own `then` property, if it has one, is not called. Errs with what `then` threw (only a
+    /// `Promise.prototype.then` replaced by something that throws does).
     #[wasm_bindgen(catch, js_namespace = ["Promise", "prototype", "then"], js_name = call)]
-    fn then_with(promise: &Promise, ok: &Function, err: &Function) -> Result<Promise, JsValue>;
+    pub(crate) fn then2(promise: &Promise, ok: &Function, err: &Function) -> Result<Promise, JsValue>;
     /// `Promise.resolve(value)`, which throws when `value` is a promise whose `constructor` getter throws.
     #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
     fn resolve(value: &JsValue) -> Result<Promise, JsValue>;
@@ -305,12 +306,4 @@ pub(crate) fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsVal
         return Err(js_sys::TypeError::new("not a function").into());
     }
     f.unchecked_ref::<Callable>().call_this(target)
-}
-
-/// `promise.then(ok, err)` with the engine's own `then`.
-///
-/// # Errors
-/// What `then` threw (only a `Promise.prototype.then` replaced by something that throws does).
-pub(crate) fn then2(promise: &Promise, ok: &Function, err: &Function) -> Result<Promise, JsValue> {
-    then_with(promise, ok, err)
 }

@@ -5,23 +5,22 @@
 import http from "node:http";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { watchImports } from "../js/watch-imports.mjs";
 
 /**
  * Imports `specifier` (default "asyntai-edge") with WebAssembly.Instance watched, so the linear
  * memories of the wasm modules the package instantiates are reachable: the package does not export
  * them. Call before anything else imports the package in this process.
  *
- * With `throwsIntoWasm` (an array), every function the module imports is wrapped: whatever one of them
- * throws is pushed there (the import's source, the error), then rethrown. An import that throws
- * unwinds through the wasm frames that called it, skipping their epilogues, so the module's stack
- * pointer stays behind: the package must never let that happen (its `catch` imports hand exceptions
- * to Rust as values, and do not throw).
+ * With `throwsIntoWasm` (an array), every function the module imports is watched (../js/watch-imports.mjs):
+ * whatever one of them throws is pushed there as { source, error }, then rethrown. The package must never
+ * let an import throw into the wasm.
  */
 export async function loadPackage(specifier = "asyntai-edge", { throwsIntoWasm } = {}) {
   const instances = [];
   const Original = WebAssembly.Instance;
   function Watched(module, imports) {
-    if (throwsIntoWasm) imports = watchImports(imports, throwsIntoWasm);
+    if (throwsIntoWasm) imports = watchImports(imports, (source, error) => throwsIntoWasm.push({ source, error }));
     const instance = new Original(module, imports);
     instances.push(instance);
     return instance;
@@ -36,28 +35,6 @@ export async function loadPackage(specifier = "asyntai-edge", { throwsIntoWasm }
   }
   const memories = instances.map((i) => i.exports.memory).filter((m) => m instanceof WebAssembly.Memory);
   return { pkg, memories, instances };
-}
-
-function watchImports(imports, record) {
-  const out = {};
-  for (const [ns, fns] of Object.entries(imports)) {
-    out[ns] = {};
-    for (const [name, f] of Object.entries(fns)) {
-      if (typeof f !== "function") {
-        out[ns][name] = f;
-        continue;
-      }
-      out[ns][name] = function (...args) {
-        try {
-          return f.apply(this, args);
-        } catch (error) {
-          record.push({ source: String(f).replace(/\s+/g, " ").slice(0, 160), error });
-          throw error;
-        }
-      };
-    }
-  }
-  return out;
 }
 
 let gcFn = globalThis.gc;
