@@ -7,12 +7,13 @@
 //! "Response" without `text()`, a getter that throws all become a connection error, never an
 //! exception through wasm.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, Blob, BlobPropertyBag, FormData};
+use web_sys::{AbortController, AbortSignal, Blob, BlobPropertyBag, FormData};
 
 use super::promise::{bind, bind_to, Await};
 use super::{Decode, Failure, HttpBody, HttpRequest, Response, Transport};
@@ -28,6 +29,12 @@ extern "C" {
     fn set_timeout_with(handler: &Function, ms: f64, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    /// Node's (and Bun's) timer object.
+    type NodeTimer;
+    #[wasm_bindgen(method, catch, js_name = ref)]
+    fn keep(this: &NodeTimer) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = unref)]
+    fn release(this: &NodeTimer) -> Result<JsValue, JsValue>;
     /// A caller's `Blob`, whose getters may have been replaced (or be a proxy's).
     type BlobLike;
     #[wasm_bindgen(method, getter, catch, js_name = type)]
@@ -41,6 +48,10 @@ extern "C" {
     type Global;
     #[wasm_bindgen(static_method_of = Global, js_class = globalThis, getter = fetch)]
     fn global_fetch() -> JsValue;
+    #[wasm_bindgen(static_method_of = Global, js_class = globalThis, getter = navigator)]
+    fn global_navigator() -> JsValue;
+    #[wasm_bindgen(static_method_of = Global, js_class = globalThis, getter = process)]
+    fn global_process() -> JsValue;
 
     /// An init object for `fetch`: plain, its fields set only when there is something to set
     /// (workerd refuses fields it does not implement, e.g. `mode`).
@@ -120,6 +131,8 @@ struct Statics {
     watch: Watch,
     listener: Function,
     once: JsValue,
+    /// How this runtime keeps the timeouts of a transport that shares them.
+    timers: Timers,
 }
 
 thread_local! {
@@ -129,18 +142,26 @@ thread_local! {
 fn with_statics<R>(f: impl FnOnce(&Statics) -> R) -> Option<R> {
     STATICS.with(|cell| {
         if cell.get().is_none() {
-            let controller: JsValue = AbortController::new().ok()?.into();
-            let abort = js_sys::Reflect::get(&controller, &"abort".into()).ok()?.dyn_into::<Function>().ok()?;
-            let call = js_sys::Reflect::get(&abort, &"call".into()).ok()?.dyn_into::<Function>().ok()?;
-            let abort_call = bind_to(&call, &abort);
-            let listener = Closure::<dyn Fn(JsValue)>::new(on_caller_abort).into_js_value().unchecked_into();
-            let once = Object::new();
-            js_sys::Reflect::set(&once, &"once".into(), &JsValue::TRUE).ok()?;
-            let methods = [JsValue::from_str("GET"), JsValue::from_str("POST"), JsValue::from_str("DELETE")];
-            let _ = cell.set(Statics { methods, abort, abort_call, watch: Watch::new_weak_map(), listener, once: once.into() });
+            init_statics(cell);
         }
         cell.get().map(f)
     })
+}
+
+/// Not generic, so its code is not copied into every caller of [`with_statics`].
+#[inline(never)]
+fn init_statics(cell: &OnceCell<Statics>) -> Option<()> {
+    let controller: JsValue = AbortController::new().ok()?.into();
+    let abort = js_sys::Reflect::get(&controller, &"abort".into()).ok()?.dyn_into::<Function>().ok()?;
+    let call = js_sys::Reflect::get(&abort, &"call".into()).ok()?.dyn_into::<Function>().ok()?;
+    let abort_call = bind_to(&call, &abort);
+    let listener = Closure::<dyn Fn(JsValue)>::new(on_caller_abort).into_js_value().unchecked_into();
+    let once = Object::new();
+    js_sys::Reflect::set(&once, &"once".into(), &JsValue::TRUE).ok()?;
+    let methods = [JsValue::from_str("GET"), JsValue::from_str("POST"), JsValue::from_str("DELETE")];
+    let timers = runtime_timers();
+    let _ = cell.set(Statics { methods, abort, abort_call, watch: Watch::new_weak_map(), listener, once: once.into(), timers });
+    Some(())
 }
 
 /// The one listener of every caller's signal: fires the aborts of every call waiting on it.
@@ -208,36 +229,193 @@ pub(crate) fn signal_aborted(signal: Option<&JsValue>) -> bool {
     signal.is_some_and(|s| s.unchecked_ref::<SignalLike>().aborted().is_ok_and(|a| a.is_truthy()))
 }
 
-/// One attempt's timeout and its link to the caller's signal; dropped: the timer cleared, the link
-/// removed, and the request aborted if it was still running (a Rust caller dropped its future).
-struct Attempt<'a> {
+/// How the timeouts of a transport made [`FetchTransport::sharing_timers`] are kept, by runtime (read
+/// once per thread), for attempts without a caller's signal (an attempt with one has its own).
+///
+/// An `AbortController` is the dearest part of a call (measured with a canned `fetch`: 3-10 µs of a
+/// 30-50 µs call in Node), so where the runtime allows, attempts share [`Bucket`]s: in Node, Bun and
+/// Deno (where `process.versions.node` is). Not in workerd (Cloudflare Workers): a timer made while
+/// one request runs belongs to that request and is cancelled when it ends, so one request's calls
+/// cannot lean on another's; nor can `AbortSignal.timeout` (no `setTimeout`/`AbortController` pair
+/// there, 5 µs against 15) be used: its timers cannot be cleared, and workerd refuses a request more
+/// than 10,000 live ones (measured: the 10,001st call in a request throws `QuotaExceededError`).
+/// Elsewhere (workerd, browsers, Vercel's Edge runtime): one controller and one timer per attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timers {
+    PerAttempt,
+    Shared,
+}
+
+fn runtime_timers() -> Timers {
+    // A getter that throws (or a proxy) reads as absent.
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    // workerd with `nodejs_compat` has a `process.versions.node` too.
+    let workerd = get(&Global::global_navigator(), "userAgent").as_string().as_deref() == Some("Cloudflare-Workers");
+    if !workerd && get(&get(&Global::global_process(), "versions"), "node").is_string() {
+        Timers::Shared
+    } else {
+        Timers::PerAttempt
+    }
+}
+
+/// How many attempts one [`Bucket`] serves at most: fetch implementations may leave a listener on the
+/// signal until the request is collected (undici raises a signal's listener limit to 1,500).
+const BUCKET_ATTEMPTS: u32 = 1000;
+
+/// setTimeout takes at most 2^31-1 ms; a longer delay would fire at once.
+const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// The attempts (of one transport, with one timeout) that started within a short window of one
+/// another, sharing one `AbortController` and one timer. The window is 1% of the timeout (at most a
+/// second), and the timer fires at the window's end plus the timeout: after every attempt in the
+/// bucket has run past its own deadline, and at most that 1% late. An attempt that finished in time is
+/// past aborting; one still running is a timeout. A bucket that fired is never joined again (its window
+/// closed before).
+///
+/// The timer holds a process open only while an attempt in the bucket runs: a Node (or Bun) timer is
+/// armed once and `unref`'d while none does (0.03 µs where setting and clearing one is 0.9); elsewhere
+/// it is set and cleared as attempts start and end.
+struct Bucket {
     controller: AbortController,
-    /// The controller's `abort`, bound to it: made only when there is a caller's signal to watch.
-    abort: Option<Function>,
-    timer: JsValue,
+    signal: AbortSignal,
+    timeout_ms: f64,
+    /// When it opened (`Date.now()`), and when its timer fires.
+    opened: f64,
+    fires: f64,
+    joined: Cell<u32>,
+    running: Cell<u32>,
+    /// The timer, while it is armed.
+    timer: Cell<Option<JsValue>>,
+    /// Whether that is a Node timer (`ref`, `unref`).
+    node: Cell<bool>,
+}
+
+impl Bucket {
+    fn open(timeout_ms: f64, now: f64) -> Result<Self, JsValue> {
+        let controller = AbortController::new()?;
+        let signal = controller.signal();
+        let fires = now + window(timeout_ms) + timeout_ms;
+        Ok(Bucket { controller, signal, timeout_ms, opened: now, fires, joined: Cell::new(0), running: Cell::new(0), timer: Cell::new(None), node: Cell::new(false) })
+    }
+
+    /// Whether an attempt starting `now` with `timeout_ms` may join.
+    fn joinable(&self, timeout_ms: f64, now: f64) -> bool {
+        self.timeout_ms == timeout_ms && now >= self.opened && now - self.opened < window(timeout_ms) && self.joined.get() < BUCKET_ATTEMPTS
+    }
+
+    fn enter(&self, now: f64) -> Option<()> {
+        if self.running.get() == 0 {
+            match self.timer.take() {
+                Some(t) if self.node.get() => {
+                    let _ = t.unchecked_ref::<NodeTimer>().keep();
+                    self.timer.set(Some(t));
+                }
+                _ => {
+                    let delay = (self.fires - now).clamp(0.0, MAX_DELAY_MS);
+                    let t = with_statics(|s| set_timeout_with(&s.abort_call, delay, &self.controller))?;
+                    self.node.set(t.is_object() && js_sys::Reflect::get(&t, &JsValue::from_str("unref")).is_ok_and(|f| f.is_function()));
+                    self.timer.set(Some(t));
+                }
+            }
+        }
+        self.joined.set(self.joined.get() + 1);
+        self.running.set(self.running.get() + 1);
+        Some(())
+    }
+
+    fn leave(&self) {
+        let running = self.running.get().saturating_sub(1);
+        self.running.set(running);
+        if running > 0 {
+            return;
+        }
+        match self.timer.take() {
+            Some(t) if self.node.get() => {
+                let _ = t.unchecked_ref::<NodeTimer>().release();
+                self.timer.set(Some(t));
+            }
+            Some(t) => clear_timeout(&t),
+            None => {}
+        }
+    }
+}
+
+impl Drop for Bucket {
+    fn drop(&mut self) {
+        if let Some(t) = self.timer.take() {
+            clear_timeout(&t);
+        }
+    }
+}
+
+/// A [`Bucket`]'s window: 1% of the timeout, at most a second.
+fn window(timeout_ms: f64) -> f64 {
+    (timeout_ms / 100.0).min(1000.0)
+}
+
+/// What aborts one attempt when its time is up.
+enum Deadline {
+    /// Its own controller and timer; the controller's `abort`, bound to it, when there is a caller's
+    /// signal to watch.
+    Own { controller: AbortController, abort: Option<Function>, timer: JsValue },
+    /// A bucket's.
+    Shared(Rc<Bucket>),
+}
+
+/// One attempt's timeout and its link to the caller's signal; dropped: the timer cleared, the link
+/// removed, and, with a timer of its own, the request aborted if it was still running (a Rust caller
+/// dropped its future).
+struct Attempt<'a> {
+    deadline: Deadline,
     signal: Option<&'a JsValue>,
     finished: bool,
 }
 
 impl<'a> Attempt<'a> {
-    fn arm(timeout_ms: f64, signal: Option<&'a JsValue>) -> Result<Self, JsValue> {
+    fn arm(transport: &FetchTransport, timeout_ms: f64, signal: Option<&'a JsValue>) -> Result<Self, JsValue> {
+        let ms = timeout_ms.min(MAX_DELAY_MS);
+        let timers = match signal {
+            None if transport.share_timers => with_statics(|s| s.timers).unwrap_or(Timers::PerAttempt),
+            _ => Timers::PerAttempt,
+        };
+        let deadline = match timers {
+            Timers::Shared => match transport.join(ms) {
+                Some(bucket) => Deadline::Shared(bucket),
+                None => Self::own(ms, None)?,
+            },
+            Timers::PerAttempt => Self::own(ms, signal)?,
+        };
+        Ok(Attempt { deadline, signal, finished: false })
+    }
+
+    fn own(ms: f64, signal: Option<&JsValue>) -> Result<Deadline, JsValue> {
         let controller = AbortController::new()?;
-        // setTimeout takes at most 2^31-1 ms; a longer delay would fire at once.
-        let ms = timeout_ms.min(2_147_483_647.0);
         let timer = with_statics(|s| set_timeout_with(&s.abort_call, ms, &controller)).ok_or_else(|| JsValue::from_str("no AbortController"))?;
         let abort = signal.and_then(|signal| {
             let abort = with_statics(|s| bind_to(&s.abort, &controller))?;
             watch(signal, &abort);
             Some(abort)
         });
-        Ok(Attempt { controller, abort, timer, signal, finished: false })
+        Ok(Deadline::Own { controller, abort, timer })
+    }
+
+    /// The signal the fetch is given.
+    fn fetch_signal(&self) -> AbortSignal {
+        match &self.deadline {
+            Deadline::Own { controller, .. } => controller.signal(),
+            Deadline::Shared(bucket) => bucket.signal.clone(),
+        }
     }
 
     /// Why the attempt failed: the caller aborted, the timer did, or something else (`cause`).
     fn failure(&self, cause: JsValue) -> Failure<JsValue> {
+        let timed_out = match &self.deadline {
+            Deadline::Own { controller, .. } => controller.signal().aborted(),
+            Deadline::Shared(bucket) => bucket.signal.aborted(),
+        };
         if signal_aborted(self.signal) {
             Failure::Aborted
-        } else if self.controller.signal().aborted() {
+        } else if timed_out {
             Failure::Timeout
         } else {
             Failure::Network(cause)
@@ -247,12 +425,17 @@ impl<'a> Attempt<'a> {
 
 impl Drop for Attempt<'_> {
     fn drop(&mut self) {
-        clear_timeout(&self.timer);
-        if let (Some(s), Some(abort)) = (self.signal, &self.abort) {
-            unwatch(s, abort);
-        }
-        if !self.finished {
-            self.controller.abort();
+        match &self.deadline {
+            Deadline::Own { controller, abort, timer } => {
+                clear_timeout(timer);
+                if let (Some(s), Some(abort)) = (self.signal, abort) {
+                    unwatch(s, abort);
+                }
+                if !self.finished {
+                    controller.abort();
+                }
+            }
+            Deadline::Shared(bucket) => bucket.leave(),
         }
     }
 }
@@ -292,13 +475,28 @@ impl SpreadsheetFile for JsFile {
 }
 
 /// The `fetch` transport.
-#[derive(Debug, Clone)]
 pub struct FetchTransport {
     fetch: Function,
     headers: [OnceCell<Object>; 3],
     /// The last URLs asked, as JavaScript strings: a call to the same URL as a recent one passes the
     /// same string, not a new one decoded from wasm memory.
     urls: RefCell<Urls>,
+    /// Whether attempts without a caller's signal share timers ([`FetchTransport::sharing_timers`]).
+    share_timers: bool,
+    /// The [`Bucket`] attempts join now, when they share.
+    bucket: Cell<Option<Rc<Bucket>>>,
+}
+
+impl core::fmt::Debug for FetchTransport {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("FetchTransport")
+    }
+}
+
+impl Clone for FetchTransport {
+    fn clone(&self) -> Self {
+        FetchTransport { fetch: self.fetch.clone(), headers: self.headers.clone(), urls: self.urls.clone(), share_timers: self.share_timers, bucket: Cell::default() }
+    }
 }
 
 /// How many URLs [`FetchTransport`] keeps.
@@ -321,7 +519,30 @@ impl FetchTransport {
 
     /// Over this `fetch` (called without a `this` binding).
     pub fn with_fetch(fetch: Function) -> Self {
-        FetchTransport { fetch, headers: Default::default(), urls: RefCell::default() }
+        FetchTransport { fetch, headers: Default::default(), urls: RefCell::default(), share_timers: false, bucket: Cell::default() }
+    }
+
+    /// In Node (Bun, Deno), attempts made without an `AbortSignal` of the caller's share one
+    /// `AbortController` and one timer with the attempts that start within 1% of the timeout of them,
+    /// so a timeout may fire up to 1% (at most a second) late, and a dropped future no longer aborts
+    /// its request: the JavaScript client, whose calls always run to the end, uses this. Elsewhere
+    /// (workerd) it changes nothing.
+    #[must_use]
+    pub fn sharing_timers(mut self) -> Self {
+        self.share_timers = true;
+        self
+    }
+
+    /// The bucket an attempt starting now with `timeout_ms` joins (the current one, or a new one).
+    fn join(&self, timeout_ms: f64) -> Option<Rc<Bucket>> {
+        let now = js_sys::Date::now();
+        let bucket = match self.bucket.take().filter(|b| b.joinable(timeout_ms, now)) {
+            Some(b) => b,
+            None => Rc::new(Bucket::open(timeout_ms, now).ok()?),
+        };
+        self.bucket.set(Some(bucket.clone()));
+        bucket.enter(now)?;
+        Some(bucket)
     }
 
     /// `url` as a JavaScript string: the one made for it before, when it is one of the last URLs asked.
@@ -423,7 +644,7 @@ impl Transport for FetchTransport {
     type Cause = JsValue;
 
     async fn send(&self, req: HttpRequest<'_, JsFile>, signal: Option<&JsValue>) -> Result<FetchAnswer, Failure<JsValue>> {
-        let mut attempt = Attempt::arm(req.timeout_ms, signal).map_err(Failure::Network)?;
+        let mut attempt = Attempt::arm(self, req.timeout_ms, signal).map_err(Failure::Network)?;
         let init: FetchInit = Object::new().unchecked_into();
         let method = req.method as usize;
         with_statics(|s| init.set_method(&s.methods[method]));
@@ -435,7 +656,7 @@ impl Transport for FetchTransport {
                 init.set_body(&multipart(fields, file, filename, content_type).map_err(Failure::Network)?);
             }
         }
-        init.set_signal(&attempt.controller.signal());
+        init.set_signal(&attempt.fetch_signal());
         let url = self.url(req.url);
         let sent = self.fetch.call2(&JsValue::UNDEFINED, &url, &init).map_err(|e| attempt.failure(e))?;
         let response: AnyResponse =

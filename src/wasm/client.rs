@@ -325,7 +325,8 @@ impl Asyntai {
         let transport = match o.fetch {
             Some(f) => FetchTransport::with_fetch(f),
             None => FetchTransport::global().map_err(config_error)?,
-        };
+        }
+        .sharing_timers();
         let mut builder = Client::builder(key).transport(transport);
         if let Some(base) = o.base_url {
             builder = builder.base_url(base);

@@ -487,6 +487,91 @@ describe("timeouts", CONCURRENT, () => {
     await succeeds(() => client({ timeout: 100 }).chat.send({ message: "Hi" }, { timeout: 5000 }));
     assert.equal(fake.requests.length, 1);
   });
+
+  // In Node the client's attempts share an AbortController and a timer with the attempts that start
+  // within 1% of the timeout of them (src/transport/fetch.rs, Bucket): what each call sees must be
+  // its own deadline all the same.
+  test("calls in flight together: the stalled ones time out each at its own deadline, the others answer", async ({ fake, client }) => {
+    fake.respond((rec) => (rec.path.endsWith("/account/") ? faults.slow(3000) : undefined));
+    const c = client({ timeout: 300, maxRetries: 0 });
+    const t0 = performance.now();
+    const first = run(() => c.account.get());
+    const together = Array.from({ length: 20 }, () => run(() => c.websites.list()));
+    await sleep(200);
+    // Started 200 ms later: its deadline is 200 ms after the first one's.
+    const t1 = performance.now();
+    const second = run(() => c.account.get());
+    for (const r of await Promise.all(together)) assert.equal(r.err, undefined, String(r.err));
+    const a = await first;
+    assertConnectionError(a.err, APITimeoutError);
+    assert.ok(a.ms >= 280 && a.ms < 1200, `the first took ${a.ms} ms`);
+    const b = await second;
+    assertConnectionError(b.err, APITimeoutError);
+    assert.ok(b.ms >= 280 && b.ms < 1200, `the second took ${b.ms} ms (started ${t1 - t0} ms after the first): it was not cut at the first one's deadline`);
+    // After both timed out, calls answer (no fetch is given a signal that already fired).
+    for (const r of await Promise.all(Array.from({ length: 5 }, () => run(() => c.websites.list())))) assert.equal(r.err, undefined, String(r.err));
+  });
+
+  test("a caller's AbortSignal aborts its call only, not the calls in flight beside it", async ({ fake, client }) => {
+    fake.respond(() => faults.slow(400));
+    const c = client({ timeout: 5000, maxRetries: 0 });
+    const ctrl = new AbortController();
+    const mine = run(() => c.account.get({ signal: ctrl.signal }));
+    const others = Array.from({ length: 5 }, () => run(() => c.account.get()));
+    await sleep(50);
+    ctrl.abort();
+    assert.ok((await mine).err instanceof APIUserAbortError, String((await mine).err));
+    for (const r of await Promise.all(others)) assert.equal(r.err, undefined, String(r.err));
+  });
+});
+
+describe("timeouts: what the fetch is given", () => {
+  it("no fetch is handed a signal that has already aborted, and no signal serves more than 1,000 fetches", async () => {
+    const uses = new Map();
+    let abortedAtCall = 0;
+    const fetch = async (url, init) => {
+      if (init.signal.aborted) abortedAtCall++;
+      uses.set(init.signal, (uses.get(init.signal) ?? 0) + 1);
+      return new Response('{"success": true, "websites": []}', { status: 200 });
+    };
+    const c = new Asyntai({ apiKey: KEY, fetch, maxRetries: 0, timeout: 50 });
+    // 50 ms timeouts: a signal's timer fires while calls go on, and later calls must get fresh ones.
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 300 }, () => c.websites.list()));
+      await sleep(10);
+    }
+    await Promise.all(Array.from({ length: 2500 }, () => new Asyntai({ apiKey: KEY, fetch, maxRetries: 0 }).websites.list()));
+    const shared = new Asyntai({ apiKey: KEY, fetch, maxRetries: 0 });
+    await Promise.all(Array.from({ length: 2500 }, () => shared.websites.list()));
+    assert.equal(abortedAtCall, 0);
+    const most = Math.max(...uses.values());
+    assert.ok(most <= 1000, `one signal went to ${most} fetches`);
+    assert.equal([...uses.values()].reduce((a, b) => a + b, 0), 3000 + 5000);
+  });
+
+  it("a process whose calls are done exits at once (no timer left holding it); one whose fetch hangs waits for the timeout", async () => {
+    const { execFile } = await import("node:child_process");
+    const runNode = (code) =>
+      new Promise((resolve) => {
+        const t0 = performance.now();
+        execFile(process.execPath, ["--input-type=module", "-e", code], { cwd: new URL("..", import.meta.url), timeout: 30_000 }, (err, stdout, stderr) =>
+          resolve({ err, stdout: stdout.trim(), stderr, ms: performance.now() - t0 }),
+        );
+      });
+    const done = await runNode(`
+      import { Asyntai } from "asyntai-edge";
+      const c = new Asyntai({ apiKey: "sk_x", maxRetries: 0, fetch: async () => new Response('{"success": true, "websites": []}') });
+      for (let i = 0; i < 100; i++) await c.websites.list();
+      await Promise.all(Array.from({ length: 100 }, () => c.websites.list()));
+      console.log("done");`);
+    assert.equal(done.stdout, "done", done.stderr);
+    assert.ok(done.ms < 10_000, `the process took ${done.ms} ms to exit (the default timeout is 60 s)`);
+    const hung = await runNode(`
+      import { Asyntai } from "asyntai-edge";
+      const c = new Asyntai({ apiKey: "sk_x", maxRetries: 0, timeout: 300, fetch: (url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason))) });
+      await c.websites.list().catch((e) => console.log(e.name));`);
+    assert.equal(hung.stdout, "APITimeoutError", hung.stderr);
+  });
 });
 
 describe("per-call maxRetries", CONCURRENT, () => {

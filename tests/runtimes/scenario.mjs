@@ -80,6 +80,12 @@ export function scenario(ctx, { browser = false, compiles = true } = {}) {
     assert.equal(err.isAPIError, false);
   });
 
+  it('client: 12,000 calls in one request all answer, and the runtime\'s timers still work after them', async () => {
+    const res = await ctx.send('/many', { headers: extra });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.deepEqual(res.json, { value: 12000, calls: 12000, timer: 'fired' });
+  });
+
   it('client: a fetch that never answers is aborted at the timeout, retried once, then APITimeoutError', async () => {
     const res = await ctx.send('/timeout', { headers: extra });
     assert.equal(res.status, 200, JSON.stringify(res.json));

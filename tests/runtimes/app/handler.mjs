@@ -15,6 +15,8 @@
 //   GET  /timeout         a call whose fetch never answers (it rejects when its signal aborts, as
 //                         fetch does), timeout 50 ms, maxRetries 1: the error, the attempts, and
 //                         whether each one's signal was aborted (the runtime's own timers and abort).
+//   GET  /many            12,000 calls in one request (a canned fetch): each attempt's timer is cleared
+//                         when it ends (workerd refuses a request its 10,001st live timer).
 //   GET  /browser-guard   new Asyntai({ apiKey }) without dangerouslyAllowBrowser: what happened.
 //   GET  /compile-probe   whether this runtime lets code compile wasm from bytes (workerd and Vercel
 //                         Edge do not: the package must not need to there).
@@ -121,6 +123,22 @@ async function timeout(extra) {
   });
 }
 
+async function many(extra) {
+  const answer = () => new Response('{"success": true, "websites": []}', { status: 200, headers: { 'content-type': 'application/json' } });
+  const c = new NamedAsyntai({ apiKey: GOOD_KEY, fetch: async () => answer(), maxRetries: 0, ...extra });
+  let calls = 0;
+  const result = await attempt(async () => {
+    for (let i = 0; i < 120; i++) {
+      const batch = await Promise.all(Array.from({ length: 100 }, () => c.websites.list()));
+      calls += batch.filter((b) => Array.isArray(b.websites)).length;
+    }
+    return calls;
+  });
+  // The runtime's own timers still work after them.
+  const timer = await new Promise((resolve) => setTimeout(() => resolve('fired'), 1));
+  return json({ ...result, calls, timer });
+}
+
 export default {
   async fetch(request) {
     const { pathname } = new URL(request.url);
@@ -130,6 +148,7 @@ export default {
     if (pathname === '/webhook-small') return webhook(request, SmallWebhook);
     if (pathname === '/sandbox') return sandbox(extra);
     if (pathname === '/timeout') return timeout(extra);
+    if (pathname === '/many') return many(extra);
     if (pathname === '/browser-guard') {
       try {
         new Asyntai({ apiKey: GOOD_KEY, baseURL: 'http://127.0.0.1:9/api/v1/' });
