@@ -79,12 +79,13 @@ $(CHROMIUM):
 
 # --- the package -----------------------------------------------------------------------------
 # Each wasm module builds in its own target dir: one feature set per dir, no module overwriting another.
-target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/short-names.mjs scripts/freed-guard.mjs | toolchain
+target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs | toolchain
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) cargo build --lib --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*)
 	rm -rf target/wasm-out/$*
 	wasm-bindgen --target bundler --out-dir target/wasm-out/$* target/wasm-$*/$(WASM_TARGET)/release/asyntai_edge.wasm
 	$(TOOLS)/wasm-opt $(WASM_OPT_LEVEL_$*) $(WASM_OPT_FLAGS) $@ -o $@
 	node scripts/short-names.mjs target/wasm-out/$*
+	node scripts/inline-catch.mjs target/wasm-out/$*
 	node scripts/freed-guard.mjs target/wasm-out/$*
 
 pkg: $(TARBALL)
