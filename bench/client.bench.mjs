@@ -18,13 +18,14 @@ const KEY = 'sk_bench_0123456789';
 const BASE = 'https://asyntai.com/api/v1/';
 
 async function measure(fn, iterations) {
-  for (let i = 0; i < 2000; i++) await fn(); // warm up (JIT, wasm tier-up)
   const t0 = performance.now();
   for (let i = 0; i < iterations; i++) await fn();
   return ((performance.now() - t0) * 1e6) / iterations; // ns per call
 }
 
-export async function benchClient({ rounds = 7, iterations = 20000, lookup = (n) => import(n) } = {}) {
+// Many short rounds, the cases' order reversed every other round: this machine's speed drifts by 10-20%
+// over a minute, and long rounds taken one case after the other measured the drift as much as the cases.
+export async function benchClient({ rounds = 31, iterations = 3000, lookup = (n) => import(n) } = {}) {
   const { Asyntai } = await lookup('asyntai-edge');
   const client = new Asyntai({ apiKey: KEY, fetch: canned, maxRetries: 0 });
   const cases = {
@@ -49,9 +50,11 @@ export async function benchClient({ rounds = 7, iterations = 20000, lookup = (n)
     cases['stripe-node customers.retrieve()'] = () => stripe.customers.retrieve('cus_1');
   } catch (e) { console.error('stripe not installed:', e.message); }
 
+  for (const fn of Object.values(cases)) for (let i = 0; i < 3000; i++) await fn(); // warm up (JIT, wasm tier-up)
   const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const [name, fn] of Object.entries(cases)) samples[name].push(await measure(fn, iterations));
+    const order = Object.entries(cases);
+    for (const [name, fn] of r % 2 ? order.reverse() : order) samples[name].push(await measure(fn, iterations));
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
