@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { TOOLS_BIN, WORKERS_BUILD, esbuild, startProcess, stopProcess, wasmAsModules } from '../../tests/runtimes/helpers.mjs';
+import { summary } from '../client.bench.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CASES = ['hand', 'hand-timeout', 'steps', 'asyntai-edge'];
@@ -69,7 +70,8 @@ async function instance(dir, rounds, calls, samples) {
 /**
  * Samples from `instances` fresh workerd processes (a process's JIT state moves its figures by
  * 10-20%), `rounds` each.
- * @returns {Promise<Record<string, number>>} median ns per call by case ('hand', 'hand-timeout', 'asyntai-edge')
+ * @returns {Promise<{median: Record<string, number>, paired: (a: string, b: string) => number}>} median ns
+ *   per call by case ('hand', 'hand-timeout', 'steps', 'asyntai-edge'); the median of a round's ratio
  */
 export async function benchWorkerd({ instances = 3, rounds = 5, calls = 20000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'asyntai-bench-workerd-'));
@@ -77,16 +79,15 @@ export async function benchWorkerd({ instances = 3, rounds = 5, calls = 20000 } 
     await build(dir);
     const samples = Object.fromEntries(CASES.map((c) => [c, []]));
     for (let i = 0; i < instances; i++) await instance(dir, rounds, calls, samples);
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return Object.fromEntries(Object.entries(samples).map(([c, v]) => [c, median(v)]));
+    return summary(samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const res = await benchWorkerd();
-  for (const [c, ns] of Object.entries(res)) console.log(`workerd ${c}: ${(ns / 1000).toFixed(2)} µs/call`);
-  console.log(`asyntai-edge / hand-written in workerd = ${(res['asyntai-edge'] / res.hand).toFixed(2)}x (goal <= 1.5x); `
-    + `/ hand-written with a timeout = ${(res['asyntai-edge'] / res['hand-timeout']).toFixed(2)}x`);
+  const { median, paired } = await benchWorkerd();
+  for (const [c, ns] of Object.entries(median)) console.log(`workerd ${c}: ${(ns / 1000).toFixed(2)} µs/call`);
+  console.log(`asyntai-edge / hand-written in workerd = ${paired('asyntai-edge', 'hand').toFixed(2)}x (goal <= 1.5x); `
+    + `/ hand-written with a timeout = ${paired('asyntai-edge', 'hand-timeout').toFixed(2)}x`);
 }

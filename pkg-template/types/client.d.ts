@@ -4,7 +4,11 @@ export interface ClientOptions {
   apiKey?: string;
   /** Default `"https://asyntai.com/api/v1/"`; with or without a trailing slash. */
   baseURL?: string;
-  /** Milliseconds per attempt (the body's download included). Default 60 000. */
+  /**
+   * Milliseconds per attempt (the body's download included). Default 60 000. In Node, Bun and Deno,
+   * attempts that start close together share a timer, so a timeout may fire up to 1% of itself late
+   * (at most a second); never early.
+   */
   timeout?: number;
   /** Default 2. */
   maxRetries?: number;
