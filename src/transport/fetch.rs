@@ -348,9 +348,10 @@ impl Drop for Bucket {
     }
 }
 
-/// A [`Bucket`]'s window: 1% of the timeout, at most a second.
+/// A [`Bucket`]'s window: 1% of the timeout, at most a second, and no more than keeps its timer's
+/// delay within what `setTimeout` takes (a timer clamped shorter would fire early).
 fn window(timeout_ms: f64) -> f64 {
-    (timeout_ms / 100.0).min(1000.0)
+    (timeout_ms / 100.0).min(1000.0).min(MAX_DELAY_MS - timeout_ms).max(0.0)
 }
 
 /// What aborts one attempt when its time is up.
