@@ -233,17 +233,22 @@ pub(crate) fn signal_aborted(signal: Option<&JsValue>) -> bool {
 /// once per thread), for attempts without a caller's signal (an attempt with one has its own).
 ///
 /// An `AbortController` is the dearest part of a call (measured with a canned `fetch`: 3-10 µs of a
-/// 30-50 µs call in Node), so where the runtime allows, attempts share [`Bucket`]s: in Node, Bun and
-/// Deno (where `process.versions.node` is). Not in workerd (Cloudflare Workers): a timer made while
-/// one request runs belongs to that request and is cancelled when it ends, so one request's calls
-/// cannot lean on another's; nor can `AbortSignal.timeout` (no `setTimeout`/`AbortController` pair
-/// there, 5 µs against 15) be used: its timers cannot be cleared, and workerd refuses a request more
-/// than 10,000 live ones (measured: the 10,001st call in a request throws `QuotaExceededError`).
-/// Elsewhere (workerd, browsers, Vercel's Edge runtime): one controller and one timer per attempt.
+/// 30-50 µs call in Node, 9 µs in workerd), so attempts that start close together share one
+/// ([`Bucket`]):
+/// - In Node, Bun and Deno (where `process.versions.node` is) they share its timer too.
+/// - Elsewhere each attempt keeps a timer of its own, which fires when the bucket's would. In workerd
+///   (Cloudflare Workers) a timer made while one request runs belongs to that request and is cancelled
+///   when it ends, so one request's calls cannot lean on another's timer; a controller made in one
+///   request can be aborted from another, and aborts the fetches of both (checked in workerd
+///   2026-11-17). `AbortSignal.timeout` (5 µs there, against 15 for a controller and a timer) cannot be
+///   used: its timers cannot be cleared, and workerd refuses a request its 10,001st live one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timers {
     PerAttempt,
+    /// A bucket's controller and its timer.
     Shared,
+    /// A bucket's controller, and a timer per attempt.
+    SharedController,
 }
 
 fn runtime_timers() -> Timers {
@@ -254,7 +259,7 @@ fn runtime_timers() -> Timers {
     if !workerd && get(&get(&Global::global_process(), "versions"), "node").is_string() {
         Timers::Shared
     } else {
-        Timers::PerAttempt
+        Timers::SharedController
     }
 }
 
@@ -288,14 +293,33 @@ struct Bucket {
     timer: Cell<Option<JsValue>>,
     /// Whether that is a Node timer (`ref`, `unref`).
     node: Cell<bool>,
+    /// Whether each attempt keeps its own timer ([`Timers::SharedController`]): the bucket has none.
+    own_timers: bool,
 }
 
 impl Bucket {
-    fn open(timeout_ms: f64, now: f64) -> Result<Self, JsValue> {
+    fn open(timeout_ms: f64, now: f64, own_timers: bool) -> Result<Self, JsValue> {
         let controller = AbortController::new()?;
         let signal = controller.signal();
         let fires = now + window(timeout_ms) + timeout_ms;
-        Ok(Bucket { controller, signal, timeout_ms, opened: now, fires, joined: Cell::new(0), running: Cell::new(0), timer: Cell::new(None), node: Cell::new(false) })
+        Ok(Bucket {
+            controller,
+            signal,
+            timeout_ms,
+            opened: now,
+            fires,
+            joined: Cell::new(0),
+            running: Cell::new(0),
+            timer: Cell::new(None),
+            node: Cell::new(false),
+            own_timers,
+        })
+    }
+
+    /// A timer that aborts the bucket's controller when the bucket's timer would fire.
+    fn arm(&self, now: f64) -> Option<JsValue> {
+        let delay = (self.fires - now).clamp(0.0, MAX_DELAY_MS);
+        with_statics(|s| set_timeout_with(&s.abort_call, delay, &self.controller))
     }
 
     /// Whether an attempt starting `now` with `timeout_ms` may join.
@@ -304,15 +328,14 @@ impl Bucket {
     }
 
     fn enter(&self, now: f64) -> Option<()> {
-        if self.running.get() == 0 {
+        if self.running.get() == 0 && !self.own_timers {
             match self.timer.take() {
                 Some(t) if self.node.get() => {
                     let _ = t.unchecked_ref::<NodeTimer>().keep();
                     self.timer.set(Some(t));
                 }
                 _ => {
-                    let delay = (self.fires - now).clamp(0.0, MAX_DELAY_MS);
-                    let t = with_statics(|s| set_timeout_with(&s.abort_call, delay, &self.controller))?;
+                    let t = self.arm(now)?;
                     self.node.set(t.is_object() && js_sys::Reflect::get(&t, &JsValue::from_str("unref")).is_ok_and(|f| f.is_function()));
                     self.timer.set(Some(t));
                 }
@@ -359,8 +382,8 @@ enum Deadline {
     /// Its own controller and timer; the controller's `abort`, bound to it, when there is a caller's
     /// signal to watch.
     Own { controller: AbortController, abort: Option<Function>, timer: JsValue },
-    /// A bucket's.
-    Shared(Rc<Bucket>),
+    /// A bucket's controller; its own timer too with [`Timers::SharedController`].
+    Shared(Rc<Bucket>, Option<JsValue>),
 }
 
 /// One attempt's timeout and its link to the caller's signal; dropped: the timer cleared, the link
@@ -380,8 +403,8 @@ impl<'a> Attempt<'a> {
             _ => Timers::PerAttempt,
         };
         let deadline = match timers {
-            Timers::Shared => match transport.join(ms) {
-                Some(bucket) => Deadline::Shared(bucket),
+            Timers::Shared | Timers::SharedController => match transport.join(ms, timers == Timers::SharedController) {
+                Some(shared) => shared,
                 None => Self::own(ms, None)?,
             },
             Timers::PerAttempt => Self::own(ms, signal)?,
@@ -404,7 +427,7 @@ impl<'a> Attempt<'a> {
     fn fetch_signal(&self) -> AbortSignal {
         match &self.deadline {
             Deadline::Own { controller, .. } => controller.signal(),
-            Deadline::Shared(bucket) => bucket.signal.clone(),
+            Deadline::Shared(bucket, _) => bucket.signal.clone(),
         }
     }
 
@@ -412,7 +435,7 @@ impl<'a> Attempt<'a> {
     fn failure(&self, cause: JsValue) -> Failure<JsValue> {
         let timed_out = match &self.deadline {
             Deadline::Own { controller, .. } => controller.signal().aborted(),
-            Deadline::Shared(bucket) => bucket.signal.aborted(),
+            Deadline::Shared(bucket, _) => bucket.signal.aborted(),
         };
         if signal_aborted(self.signal) {
             Failure::Aborted
@@ -436,7 +459,12 @@ impl Drop for Attempt<'_> {
                     controller.abort();
                 }
             }
-            Deadline::Shared(bucket) => bucket.leave(),
+            Deadline::Shared(bucket, timer) => {
+                if let Some(t) = timer {
+                    clear_timeout(t);
+                }
+                bucket.leave();
+            }
         }
     }
 }
@@ -523,27 +551,28 @@ impl FetchTransport {
         FetchTransport { fetch, headers: Default::default(), urls: RefCell::default(), share_timers: false, bucket: Cell::default() }
     }
 
-    /// In Node (Bun, Deno), attempts made without an `AbortSignal` of the caller's share one
-    /// `AbortController` and one timer with the attempts that start within 1% of the timeout of them,
-    /// so a timeout may fire up to 1% (at most a second) late, and a dropped future no longer aborts
-    /// its request: the JavaScript client, whose calls always run to the end, uses this. Elsewhere
-    /// (workerd) it changes nothing.
+    /// Attempts made without an `AbortSignal` of the caller's share one `AbortController` with the
+    /// attempts that start within 1% of the timeout of them (in Node, Bun and Deno one timer too), so a
+    /// timeout may fire up to 1% (at most a second) late, and a dropped future no longer aborts its
+    /// request: the JavaScript client, whose calls always run to the end, uses this.
     #[must_use]
     pub fn sharing_timers(mut self) -> Self {
         self.share_timers = true;
         self
     }
 
-    /// The bucket an attempt starting now with `timeout_ms` joins (the current one, or a new one).
-    fn join(&self, timeout_ms: f64) -> Option<Rc<Bucket>> {
+    /// The deadline of an attempt starting now with `timeout_ms`: the bucket it joins (the current
+    /// one, or a new one), and its own timer when `own_timer`.
+    fn join(&self, timeout_ms: f64, own_timer: bool) -> Option<Deadline> {
         let now = js_sys::Date::now();
-        let bucket = match self.bucket.take().filter(|b| b.joinable(timeout_ms, now)) {
+        let bucket = match self.bucket.take().filter(|b| b.joinable(timeout_ms, now) && b.own_timers == own_timer) {
             Some(b) => b,
-            None => Rc::new(Bucket::open(timeout_ms, now).ok()?),
+            None => Rc::new(Bucket::open(timeout_ms, now, own_timer).ok()?),
         };
         self.bucket.set(Some(bucket.clone()));
+        let timer = if own_timer { Some(bucket.arm(now)?) } else { None };
         bucket.enter(now)?;
-        Some(bucket)
+        Some(Deadline::Shared(bucket, timer))
     }
 
     /// `url` as a JavaScript string: the one made for it before, when it is one of the last URLs asked.

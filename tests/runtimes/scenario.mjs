@@ -86,6 +86,16 @@ export function scenario(ctx, { browser = false, compiles = true } = {}) {
     assert.deepEqual(res.json, { value: 12000, calls: 12000, timer: 'fired' });
   });
 
+  it('client: calls in flight together each time out at their own deadline (one started 150 ms later too)', async () => {
+    const res = await ctx.send('/deadlines', { headers: extra });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const { first, together, later } = res.json;
+    for (const [name, r] of Object.entries({ first, together, later })) {
+      assert.equal(r.error, 'APITimeoutError', `${name}: ${JSON.stringify(r)}`);
+      assert.ok(r.ms >= 280 && r.ms < 2000, `${name} failed after ${r.ms} ms (timeout 300 ms)`);
+    }
+  });
+
   it('client: a fetch that never answers is aborted at the timeout, retried once, then APITimeoutError', async () => {
     const res = await ctx.send('/timeout', { headers: extra });
     assert.equal(res.status, 200, JSON.stringify(res.json));

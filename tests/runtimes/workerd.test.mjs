@@ -1,6 +1,6 @@
 // Cloudflare Workers: the app bundled as wrangler bundles it (esbuild, conditions workerd/worker/browser,
 // .wasm kept as module imports), served by the real workerd from a capnp config.
-import { describe, before, after } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startFakeApi } from '../js/fake-api.mjs';
@@ -41,4 +41,18 @@ describe('workerd (Cloudflare Workers)', () => {
   });
 
   scenario(ctx, { compiles: false });
+
+  // In workerd a timer belongs to the request that made it and is cancelled when that request ends;
+  // calls of two requests that start together share an AbortController (src/transport/fetch.rs), so
+  // each must time out on a timer of its own.
+  it('a call that shares its AbortController with a request that has ended still times out, on its own timer', async () => {
+    const orphan = ctx.send('/orphan');
+    const joiner = ctx.send('/joiner');
+    assert.deepEqual((await orphan).json, { started: 1 });
+    const res = await joiner;
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.shared, true, `the two calls did not share a controller (started too far apart?): ${JSON.stringify(res.json)}`);
+    assert.equal(res.json.error, 'APITimeoutError', JSON.stringify(res.json));
+    assert.ok(res.json.ms >= 3900 && res.json.ms < 8000, `timed out after ${res.json.ms} ms (timeout 4 s)`);
+  });
 });

@@ -17,6 +17,13 @@
 //                         whether each one's signal was aborted (the runtime's own timers and abort).
 //   GET  /many            12,000 calls in one request (a canned fetch): each attempt's timer is cleared
 //                         when it ends (workerd refuses a request its 10,001st live timer).
+//   GET  /deadlines       three calls whose fetch never answers (timeout 300 ms): two started together, one
+//                         150 ms later; how long each took to fail, and with what.
+//   GET  /orphan          starts a call on a client kept between requests (its fetch never answers,
+//                         timeout 4 s) and answers at once, leaving it behind; /joiner makes the same call
+//                         and waits for it: the error, how long, and whether its fetch got the same signal
+//                         as the orphan's (they shared the attempts' AbortController). In workerd a
+//                         request's timers die with it: the joiner must time out on a timer of its own.
 //   GET  /browser-guard   new Asyntai({ apiKey }) without dangerouslyAllowBrowser: what happened.
 //   GET  /compile-probe   whether this runtime lets code compile wasm from bytes (workerd and Vercel
 //                         Edge do not: the package must not need to there).
@@ -139,6 +146,47 @@ async function many(extra) {
   return json({ ...result, calls, timer });
 }
 
+// Answers nothing; gives up when its signal aborts, as fetch does.
+const hang = (signals) => (url, init) => {
+  signals?.push(init.signal);
+  return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+};
+
+async function deadlines(extra) {
+  const c = new NamedAsyntai({ apiKey: GOOD_KEY, fetch: hang(), timeout: 300, maxRetries: 0, ...extra });
+  const timed = async () => {
+    const t0 = Date.now();
+    const r = await attempt(() => c.account.get());
+    return { error: r.error?.name, ms: Date.now() - t0 };
+  };
+  const first = timed();
+  const together = timed();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const later = timed();
+  return json({ first: await first, together: await together, later: await later });
+}
+
+let kept = null;
+const keptSignals = [];
+function keptClient(extra) {
+  kept ??= new NamedAsyntai({ apiKey: GOOD_KEY, fetch: hang(keptSignals), timeout: 4000, maxRetries: 0, ...extra });
+  return kept;
+}
+
+function orphan(extra) {
+  keptSignals.length = 0;
+  keptClient(extra).account.get().catch(() => {});
+  return json({ started: keptSignals.length });
+}
+
+async function joiner(extra) {
+  const c = keptClient(extra);
+  const before = keptSignals.length;
+  const t0 = Date.now();
+  const result = await attempt(() => c.account.get());
+  return json({ error: result.error?.name, ms: Date.now() - t0, shared: before > 0 && keptSignals[before] === keptSignals[0] });
+}
+
 export default {
   async fetch(request) {
     const { pathname } = new URL(request.url);
@@ -149,6 +197,9 @@ export default {
     if (pathname === '/sandbox') return sandbox(extra);
     if (pathname === '/timeout') return timeout(extra);
     if (pathname === '/many') return many(extra);
+    if (pathname === '/deadlines') return deadlines(extra);
+    if (pathname === '/orphan') return orphan(extra);
+    if (pathname === '/joiner') return joiner(extra);
     if (pathname === '/browser-guard') {
       try {
         new Asyntai({ apiKey: GOOD_KEY, baseURL: 'http://127.0.0.1:9/api/v1/' });
