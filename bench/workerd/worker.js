@@ -27,7 +27,7 @@ const CASES = {
     if (body === null || typeof body !== 'object' || body.success !== true) throw new Error('bad body');
     return body;
   },
-  // The hand-written call with what the client adds to it: a timeout that aborts the fetch.
+  // The hand-written call with the usual timeout: an AbortController and a timer per call.
   'hand-timeout': async () => {
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), 60_000);

@@ -1,7 +1,7 @@
 // One client call with a canned fetch inside workerd (Cloudflare Workers' runtime): asyntai-edge's
 // websites.list() vs the hand-written fetch + JSON.parse + success check of bench/client.bench.mjs,
-// and that same call with a timeout (AbortController + setTimeout: what the client adds to each
-// call). worker.js is bundled as wrangler bundles it (esbuild, conditions workerd/worker/browser,
+// and that same call with the usual timeout (an AbortController and a setTimeout per call; the
+// client shares the controller between calls that start together, bench/steps.mjs does as it does). worker.js is bundled as wrangler bundles it (esbuild, conditions workerd/worker/browser,
 // the .wasm kept as a module: the recipe of tests/runtimes/) and served by the pinned workerd from
 // config.capnp on a free port. Each sample: GET /?case=<c>&n=<N> (N calls in one request) timed
 // from here, minus a GET with n=0 (the HTTP round trip), over N. No clock of the worker's is
