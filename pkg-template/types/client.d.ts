@@ -5,9 +5,9 @@ export interface ClientOptions {
   /** Default `"https://asyntai.com/api/v1/"`; with or without a trailing slash. */
   baseURL?: string;
   /**
-   * Milliseconds per attempt (the body's download included). Default 60 000. In Node, Bun and Deno,
-   * attempts that start close together share a timer, so a timeout may fire up to 1% of itself late
-   * (at most a second); never early.
+   * Milliseconds per attempt (the body's download included). Default 60 000. Attempts that start close
+   * together share an AbortController, so a timeout may fire up to 1% of itself late (at most a
+   * second); never early.
    */
   timeout?: number;
   /** Default 2. */
