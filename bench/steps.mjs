@@ -15,19 +15,26 @@ export function stepsInJs(fetch, url, key) {
   const abort = Function.prototype.call.bind(AbortController.prototype.abort);
   const shared = globalThis.navigator?.userAgent !== 'Cloudflare-Workers' && typeof globalThis.process?.versions?.node === 'string';
   let bucket = null;
-  const enter = () => {
+  /** The current bucket, or a new one when its window closed or it served 1,000 calls. */
+  const join = () => {
     const now = Date.now();
     if (!bucket || now - bucket.opened >= TIMEOUT_MS / 100 || bucket.joined >= 1000) {
-      if (bucket && bucket.running === 0) clearTimeout(bucket.timer);
+      if (bucket?.timer && bucket.running === 0) clearTimeout(bucket.timer);
       const controller = new AbortController();
-      bucket = { controller, signal: controller.signal, opened: now, joined: 0, running: 0, timer: null };
-      bucket.timer = setTimeout(abort, TIMEOUT_MS + TIMEOUT_MS / 100, controller);
-    } else if (bucket.running === 0) {
-      bucket.timer.ref();
+      bucket = { controller, signal: controller.signal, opened: now, fires: now + TIMEOUT_MS / 100 + TIMEOUT_MS, joined: 0, running: 0, timer: null };
     }
     bucket.joined++;
-    bucket.running++;
     return bucket;
+  };
+  // Node: the bucket's one timer, unref'd while none of its calls runs.
+  const enter = () => {
+    const b = join();
+    if (b.running === 0) {
+      if (b.timer) b.timer.ref();
+      else b.timer = setTimeout(abort, b.fires - Date.now(), b.controller);
+    }
+    b.running++;
+    return b;
   };
   const leave = (b) => {
     if (--b.running === 0) b.timer.unref();
@@ -37,15 +44,6 @@ export function stepsInJs(fetch, url, key) {
     const body = JSON.parse(text);
     if (body === null || typeof body !== 'object' || Array.isArray(body) || body.success === false) throw new Error('bad body');
     return body;
-  };
-  const own = () => {
-    const now = Date.now();
-    if (!bucket || now - bucket.opened >= TIMEOUT_MS / 100 || bucket.joined >= 1000) {
-      const controller = new AbortController();
-      bucket = { controller, signal: controller.signal, opened: now, joined: 0 };
-    }
-    bucket.joined++;
-    return bucket;
   };
   if (shared) {
     return async () => {
@@ -59,8 +57,8 @@ export function stepsInJs(fetch, url, key) {
     };
   }
   return async () => {
-    const b = own();
-    const timer = setTimeout(abort, b.opened + TIMEOUT_MS / 100 + TIMEOUT_MS - Date.now(), b.controller);
+    const b = join();
+    const timer = setTimeout(abort, b.fires - Date.now(), b.controller);
     try {
       const res = await fetch(url, { method: 'GET', headers, signal: b.signal });
       return check(res, await res.text());

@@ -271,15 +271,16 @@ const BUCKET_ATTEMPTS: u32 = 1000;
 const MAX_DELAY_MS: f64 = 2_147_483_647.0;
 
 /// The attempts (of one transport, with one timeout) that started within a short window of one
-/// another, sharing one `AbortController` and one timer. The window is 1% of the timeout (at most a
-/// second), and the timer fires at the window's end plus the timeout: after every attempt in the
+/// another, sharing one `AbortController`. The window is 1% of the timeout (at most a second), and the
+/// controller is aborted at the window's end plus the timeout (`fires`): after every attempt in the
 /// bucket has run past its own deadline, and at most that 1% late. An attempt that finished in time is
 /// past aborting; one still running is a timeout. A bucket that fired is never joined again (its window
 /// closed before).
 ///
-/// The timer holds a process open only while an attempt in the bucket runs: a Node (or Bun) timer is
-/// armed once and `unref`'d while none does (0.03 µs where setting and clearing one is 0.9); elsewhere
-/// it is set and cleared as attempts start and end.
+/// With [`Timers::Shared`] the bucket has one timer, which holds a process open only while an attempt
+/// in it runs: a Node (or Bun) timer is armed once and `unref`'d while none does (0.03 µs where setting
+/// and clearing one is 0.9); elsewhere it is set and cleared as attempts start and end. With
+/// [`Timers::SharedController`] each attempt has a timer of its own, set for `fires`.
 struct Bucket {
     controller: AbortController,
     signal: AbortSignal,
@@ -316,10 +317,9 @@ impl Bucket {
         })
     }
 
-    /// A timer that aborts the bucket's controller when the bucket's timer would fire.
+    /// A timer that aborts the bucket's controller at `fires`.
     fn arm(&self, now: f64) -> Option<JsValue> {
-        let delay = (self.fires - now).clamp(0.0, MAX_DELAY_MS);
-        with_statics(|s| set_timeout_with(&s.abort_call, delay, &self.controller))
+        abort_after(&self.controller, self.fires - now)
     }
 
     /// Whether an attempt starting `now` with `timeout_ms` may join.
@@ -371,6 +371,11 @@ impl Drop for Bucket {
     }
 }
 
+/// A timer that aborts `controller` in `ms` (clamped to what `setTimeout` takes).
+fn abort_after(controller: &AbortController, ms: f64) -> Option<JsValue> {
+    with_statics(|s| set_timeout_with(&s.abort_call, ms.clamp(0.0, MAX_DELAY_MS), controller))
+}
+
 /// A [`Bucket`]'s window: 1% of the timeout, at most a second, and no more than keeps its timer's
 /// delay within what `setTimeout` takes (a timer clamped shorter would fire early).
 fn window(timeout_ms: f64) -> f64 {
@@ -414,7 +419,7 @@ impl<'a> Attempt<'a> {
 
     fn own(ms: f64, signal: Option<&JsValue>) -> Result<Deadline, JsValue> {
         let controller = AbortController::new()?;
-        let timer = with_statics(|s| set_timeout_with(&s.abort_call, ms, &controller)).ok_or_else(|| JsValue::from_str("no AbortController"))?;
+        let timer = abort_after(&controller, ms).ok_or_else(|| JsValue::from_str("no AbortController"))?;
         let abort = signal.and_then(|signal| {
             let abort = with_statics(|s| bind_to(&s.abort, &controller))?;
             watch(signal, &abort);
@@ -565,7 +570,8 @@ impl FetchTransport {
     /// one, or a new one), and its own timer when `own_timer`.
     fn join(&self, timeout_ms: f64, own_timer: bool) -> Option<Deadline> {
         let now = js_sys::Date::now();
-        let bucket = match self.bucket.take().filter(|b| b.joinable(timeout_ms, now) && b.own_timers == own_timer) {
+        // (`own_timer` is the runtime's, read once: every bucket of a transport has the same.)
+        let bucket = match self.bucket.take().filter(|b| b.joinable(timeout_ms, now)) {
             Some(b) => b,
             None => Rc::new(Bucket::open(timeout_ms, now, own_timer).ok()?),
         };

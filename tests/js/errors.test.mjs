@@ -549,13 +549,12 @@ describe("timeouts: what the fetch is given", () => {
     assert.equal([...uses.values()].reduce((a, b) => a + b, 0), 3000 + 5000);
   });
 
-  it("Node's own fetch, 1,500 calls at once and 2,000 in a row on one client: no MaxListenersExceededWarning", async () => {
-    const fake = await startFakeApi();
+  test("Node's own fetch, 1,500 calls at once and 2,000 in a row on one client: no MaxListenersExceededWarning", async ({ fake, client }) => {
     const warnings = [];
     const onWarning = (w) => warnings.push(`${w.name}: ${w.message}`);
     process.on("warning", onWarning);
     try {
-      const c = new Asyntai({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 });
+      const c = client();
       for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: 500 }, () => c.websites.list()));
       for (let i = 0; i < 2000; i++) await c.websites.list();
       await sleep(50); // warnings are emitted on the next tick
@@ -563,7 +562,6 @@ describe("timeouts: what the fetch is given", () => {
       assert.deepEqual(warnings, []);
     } finally {
       process.off("warning", onWarning);
-      await fake.close();
     }
   });
 

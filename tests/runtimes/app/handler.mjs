@@ -112,14 +112,15 @@ async function sandbox(extra) {
   return json({ added, chat, refused });
 }
 
+// Answers nothing; gives up when its signal aborts, as fetch does.
+const hang = (signals) => (url, init) => {
+  signals?.push(init.signal);
+  return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+};
+
 async function timeout(extra) {
   const signals = [];
-  // Answers nothing; gives up when its signal aborts, as fetch does.
-  const hang = (url, init) => {
-    signals.push(init.signal);
-    return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
-  };
-  const c = new NamedAsyntai({ apiKey: GOOD_KEY, fetch: hang, timeout: 50, maxRetries: 1, ...extra });
+  const c = new NamedAsyntai({ apiKey: GOOD_KEY, fetch: hang(signals), timeout: 50, maxRetries: 1, ...extra });
   const t0 = Date.now();
   const result = await attempt(() => c.account.get());
   return json({
@@ -145,12 +146,6 @@ async function many(extra) {
   const timer = await new Promise((resolve) => setTimeout(() => resolve('fired'), 1));
   return json({ ...result, calls, timer });
 }
-
-// Answers nothing; gives up when its signal aborts, as fetch does.
-const hang = (signals) => (url, init) => {
-  signals?.push(init.signal);
-  return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
-};
 
 async function deadlines(extra) {
   const c = new NamedAsyntai({ apiKey: GOOD_KEY, fetch: hang(), timeout: 300, maxRetries: 0, ...extra });
