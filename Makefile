@@ -34,6 +34,16 @@ OPT_LEVEL_testing := z
 WASM_OPT_LEVEL_core := -Os
 WASM_OPT_LEVEL_webhooks := -Oz
 WASM_OPT_LEVEL_testing := -Oz
+# wasm module -> std rebuilt with it, panics aborting at once (no panic message, location or
+# formatting code: a panic in wasm traps either way, and this crate does not panic on any path input
+# reaches). Stable rustc, unstable flags: RUSTC_BOOTSTRAP=1 for these builds only, std's source from
+# rustup's rust-src. Measured gzip'd: main module 62,390 -> 59,456 B, webhooks 10,064 -> 9,387 B (std at
+# opt-level z instead of 3: 61,142 B). Each costs a std build (about 2 minutes on 2 cores): the testing
+# module, whose size is nobody's bundle, keeps the prebuilt std.
+BUILD_STD_core := yes
+BUILD_STD_webhooks := yes
+BUILD_STD_FLAGS := -Zbuild-std=std,panic_abort
+BUILD_STD_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort
 RUST_SRC := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
 PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
@@ -50,11 +60,16 @@ help:
 	@echo "make soak   - long load runs (make fuzz: the long fuzz run)"
 
 # --- toolchain -------------------------------------------------------------------------------
-toolchain: .stamps/rust-target .stamps/wasm-bindgen $(TOOLS)/wasm-opt
+toolchain: .stamps/rust-target .stamps/rust-src .stamps/wasm-bindgen $(TOOLS)/wasm-opt
 
 .stamps/rust-target:
 	@mkdir -p .stamps
 	rustup target add $(WASM_TARGET)
+	@touch $@
+
+.stamps/rust-src:
+	@mkdir -p .stamps
+	rustup component add rust-src
 	@touch $@
 
 .stamps/wasm-bindgen: Cargo.toml
@@ -80,7 +95,8 @@ $(CHROMIUM):
 # --- the package -----------------------------------------------------------------------------
 # Each wasm module builds in its own target dir: one feature set per dir, no module overwriting another.
 target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs | toolchain
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) cargo build --lib --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*)
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) $(if $(BUILD_STD_$*),RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $(BUILD_STD_RUSTFLAGS)") \
+	  cargo build --lib --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*) $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS))
 	rm -rf target/wasm-out/$*
 	wasm-bindgen --target bundler --out-dir target/wasm-out/$* target/wasm-$*/$(WASM_TARGET)/release/asyntai_edge.wasm
 	$(TOOLS)/wasm-opt $(WASM_OPT_LEVEL_$*) $(WASM_OPT_FLAGS) $@ -o $@
