@@ -89,10 +89,10 @@ async function main() {
   const OURS = 'asyntai-edge websites.list()';
   const hand = client[HAND];
   const ours = client[OURS];
-  const openai = pick(client, /^openai/);
+  const openaiName = Object.keys(client).find((k) => /^openai/.test(k));
+  const openai = openaiName === undefined ? null : client[openaiName];
   const stripe = pick(client, /^stripe/);
   const steps = client['the same steps in plain JavaScript'];
-  const openaiName = Object.keys(client).find((k) => /^openai/.test(k));
   const vsHand = cp(OURS, HAND);
   const vsOpenai = openaiName ? cp(OURS, openaiName) : NaN;
   row('One client call, canned `fetch`, Node (`websites.list()`)', fmt.us(ours),
