@@ -325,4 +325,9 @@ export declare class Asyntai {
     create(params: CreateWebhookParams, options?: RequestOptions): Promise<CreateWebhookResponse>;
     delete(id: string, options?: RequestOptions): Promise<DeleteResponse>;
   };
+  /**
+   * Frees its memory in the wasm now rather than when it is garbage-collected (which happens anyway).
+   * Afterwards its methods and getters throw a TypeError; a second `free()` does nothing.
+   */
+  free(): void;
 }

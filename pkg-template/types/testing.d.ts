@@ -111,4 +111,9 @@ export declare class MockAsyntai {
   readonly fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
   /** Every webhook delivery made, oldest first. */
   readonly deliveries: MockDelivery[];
+  /**
+   * Frees its memory in the wasm now rather than when it is garbage-collected (which happens anyway).
+   * Afterwards its methods and getters throw a TypeError; a second `free()` does nothing.
+   */
+  free(): void;
 }

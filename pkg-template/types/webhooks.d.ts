@@ -112,5 +112,10 @@ export declare class Webhook {
 
   /** The `X-Webhook-Signature` value for `rawBody` signed with `secret` (lowercase hex), for tests. */
   static sign(secret: string, rawBody: RawWebhookBody): string;
+  /**
+   * Frees its memory in the wasm now rather than when it is garbage-collected (which happens anyway).
+   * Afterwards its methods and getters throw a TypeError; a second `free()` does nothing.
+   */
+  free(): void;
 }
 

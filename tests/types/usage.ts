@@ -249,4 +249,11 @@ const served: Promise<Response> = mock.fetch(new Request('https://asyntai.com/ap
 // @ts-expect-error deliveries are read-only
 mock.deliveries = [];
 
-void [asErrors, valid, notNumber, status, served];
+// free(): each class's memory released now rather than at garbage collection
+new Asyntai({ apiKey: 'k' }).free();
+new SmallWebhook('whsec_x').free();
+new MockAsyntai().free();
+// @ts-expect-error free() returns nothing
+const freed: string = main.free();
+
+void [asErrors, valid, notNumber, status, served, freed];
