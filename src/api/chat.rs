@@ -36,9 +36,9 @@ impl Operation for ChatRequest {
 impl FromParams for ChatRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
         let r = ChatRequest {
-            message: p.required_string("message")?,
-            session_id: p.string("session_id")?,
-            website_id: p.website_id()?,
+            message: p.read_required_string("message"),
+            session_id: p.read_string("session_id"),
+            website_id: p.read_website_id(),
         };
         p.finish()?;
         Ok(r)

@@ -36,7 +36,7 @@ impl Operation for ListConversationsRequest {
 
 impl FromParams for ListConversationsRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
-        let r = ListConversationsRequest { session_id: p.required_string("session_id")?, limit: p.limit()? };
+        let r = ListConversationsRequest { session_id: p.read_required_string("session_id"), limit: p.read_limit() };
         p.finish()?;
         Ok(r)
     }

@@ -40,7 +40,7 @@ impl Operation for ListKnowledgeRequest {
 
 impl FromParams for ListKnowledgeRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
-        let r = ListKnowledgeRequest { limit: p.limit()?, website_id: p.website_id()? };
+        let r = ListKnowledgeRequest { limit: p.read_limit(), website_id: p.read_website_id() };
         p.finish()?;
         Ok(r)
     }
@@ -80,9 +80,9 @@ impl Operation for AddTextRequest {
 impl FromParams for AddTextRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
         let r = AddTextRequest {
-            title: p.required_string("title")?,
-            content: p.required_string("content")?,
-            website_id: p.website_id()?,
+            title: p.read_required_string("title"),
+            content: p.read_required_string("content"),
+            website_id: p.read_website_id(),
         };
         p.finish()?;
         Ok(r)
@@ -113,7 +113,7 @@ impl Operation for AddUrlRequest {
 
 impl FromParams for AddUrlRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
-        let r = AddUrlRequest { url: p.required_string("url")?, website_id: p.website_id()? };
+        let r = AddUrlRequest { url: p.read_required_string("url"), website_id: p.read_website_id() };
         p.finish()?;
         Ok(r)
     }

@@ -42,11 +42,11 @@ impl Operation for ListLeadsRequest {
 impl FromParams for ListLeadsRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
         let r = ListLeadsRequest {
-            limit: p.limit()?,
-            website_id: p.website_id()?,
-            since: p.string("since")?,
-            before: p.string("before")?,
-            email: p.string("email")?,
+            limit: p.read_limit(),
+            website_id: p.read_website_id(),
+            since: p.read_string("since"),
+            before: p.read_string("before"),
+            email: p.read_string("email"),
         };
         p.finish()?;
         Ok(r)

@@ -42,11 +42,11 @@ impl Operation for ListSessionsRequest {
 impl FromParams for ListSessionsRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
         let r = ListSessionsRequest {
-            limit: p.limit()?,
-            website_id: p.website_id()?,
-            source: p.string("source")?,
-            since: p.string("since")?,
-            before: p.string("before")?,
+            limit: p.read_limit(),
+            website_id: p.read_website_id(),
+            source: p.read_string("source"),
+            since: p.read_string("since"),
+            before: p.read_string("before"),
         };
         p.finish()?;
         Ok(r)

@@ -355,6 +355,27 @@ fn messages_say_the_rule_and_what_was_given() {
 }
 
 #[test]
+fn a_bad_field_is_reported_before_an_unknown_option_and_the_first_bad_field_wins() {
+    // Each reader: a field of the wrong type beside an unknown option, then two bad fields in the order
+    // the reader takes them (the spec's order of its parameters).
+    let cases: &[(&str, &str, &str)] = &[
+        ("chat.send", r#"{"message":5,"nope":1,"website_id":"x"}"#, "message"),
+        ("chat.send", r#"{"message":"hi","session_id":5,"website_id":"x","nope":1}"#, "session_id"),
+        ("conversations.list", r#"{"session_id":"s","limit":"9","nope":1}"#, "limit"),
+        ("sessions.list", r#"{"limit":"1","website_id":true,"nope":1}"#, "limit"),
+        ("leads.list", r#"{"email":5,"nope":1}"#, "email"),
+        ("tickets.list", r#"{"before":5,"nope":1}"#, "before"),
+        ("knowledge.list", r#"{"website_id":[],"nope":1}"#, "website_id"),
+        ("knowledge.addText", r#"{"title":"t","content":7,"website_id":"x","nope":1}"#, "content"),
+        ("knowledge.addUrl", r#"{"url":1,"website_id":"x","nope":1}"#, "url"),
+        ("webhooks.create", r#"{"url":"https://example.com/h","events":["a",5],"nope":1}"#, "events[1]"),
+    ];
+    for (op, params, want) in cases {
+        assert_eq!(field(reader(op)(params), op), *want, "{op} {params}");
+    }
+}
+
+#[test]
 fn unknown_option_names_reach_messages_without_control_characters() {
     match read::<ChatRequest>("{\"message\":\"hi\",\"a\\r\\nb\":1}") {
         Err(Error::Validation { field, message }) => {

@@ -38,10 +38,10 @@ impl Operation for ListTicketsRequest {
 impl FromParams for ListTicketsRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
         let r = ListTicketsRequest {
-            limit: p.limit()?,
-            website_id: p.website_id()?,
-            since: p.string("since")?,
-            before: p.string("before")?,
+            limit: p.read_limit(),
+            website_id: p.read_website_id(),
+            since: p.read_string("since"),
+            before: p.read_string("before"),
         };
         p.finish()?;
         Ok(r)

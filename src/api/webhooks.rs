@@ -44,9 +44,9 @@ impl Operation for CreateWebhookRequest {
 impl FromParams for CreateWebhookRequest {
     fn from_params(mut p: Params) -> Result<Self, Error> {
         let r = CreateWebhookRequest {
-            url: p.required_string("url")?,
-            events: p.required_strings("events")?,
-            website_id: p.website_id()?,
+            url: p.read_required_string("url"),
+            events: p.read_required_strings("events"),
+            website_id: p.read_website_id(),
         };
         p.finish()?;
         Ok(r)

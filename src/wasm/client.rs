@@ -493,8 +493,8 @@ impl Knowledge {
             }
             let file = options::spreadsheet(&Reflect::get(&params, &"file".into()).unwrap_or(JsValue::UNDEFINED))?;
             let mut p = options::params(&params, &["file"])?;
-            let filename = p.string("filename")?.or_else(|| file.name.clone());
-            let website_id = p.website_id()?;
+            let filename = p.read_string("filename").or_else(|| file.name.clone());
+            let website_id = p.read_website_id();
             p.finish()?;
             Ok((UploadSpreadsheetRequest { file, filename, website_id }, options::call_options(&options)?))
         };

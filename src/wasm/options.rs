@@ -188,34 +188,29 @@ pub fn client_options(v: &JsValue) -> Result<ClientOptions, Error> {
     if !v.is_object() {
         return Err(Error::config("new Asyntai(options): options must be an object"));
     }
-    let cfg = |e: Error| match e {
-        Error::Validation { message, .. } => Error::config(message),
-        other => other,
-    };
-    let base = get(v, "baseURL").map_err(cfg)?;
-    let base_url = if base.is_undefined() || base.is_null() {
-        None
+    let mut r = Reader { error: None, config: true };
+    let base = r.get(v, "baseURL");
+    let base_url = r.keep(if base.is_undefined() || base.is_null() {
+        Ok(None)
     } else {
-        Some(base.as_string().ok_or_else(|| Error::config("The `baseURL` option must be an absolute URL, e.g. \"https://asyntai.com/api/v1/\"."))?)
-    };
-    let fetch = get(v, "fetch").map_err(cfg)?;
-    let fetch = if fetch.is_undefined() || fetch.is_null() {
-        None
+        base.as_string().map(Some).ok_or_else(|| Error::config("The `baseURL` option must be an absolute URL, e.g. \"https://asyntai.com/api/v1/\"."))
+    });
+    let fetch = r.get(v, "fetch");
+    let fetch = r.keep(if fetch.is_undefined() || fetch.is_null() {
+        Ok(None)
     } else {
-        Some(fetch.dyn_into::<js_sys::Function>().map_err(|_| Error::config("No `fetch` here: pass one with the `fetch` option."))?)
-    };
-    let timeout = get(v, "timeout").map_err(cfg)?;
-    let max_retries = get(v, "maxRetries").map_err(cfg)?;
-    let headers = get(v, "defaultHeaders").map_err(cfg)?;
-    Ok(ClientOptions {
-        api_key: get(v, "apiKey").map_err(cfg)?,
-        base_url,
-        timeout_ms: count(&timeout, "timeout", 1.0).map_err(Error::config)?,
-        max_retries: retries(&max_retries).map_err(Error::config)?,
-        fetch,
-        default_headers: headers_init(&headers, "defaultHeaders")?,
-        allow_browser: get(v, "dangerouslyAllowBrowser").map_err(cfg)?.as_bool() == Some(true),
-    })
+        fetch.dyn_into::<js_sys::Function>().map(Some).map_err(|_| Error::config("No `fetch` here: pass one with the `fetch` option."))
+    });
+    let timeout = r.get(v, "timeout");
+    let max_retries = r.get(v, "maxRetries");
+    let headers = r.get(v, "defaultHeaders");
+    let api_key = r.get(v, "apiKey");
+    let timeout_ms = r.keep(count(&timeout, "timeout", 1.0).map_err(Error::config));
+    let max_retries = r.keep(retries(&max_retries).map_err(Error::config));
+    let default_headers = r.keep(headers_init(&headers, "defaultHeaders"));
+    let allow_browser = r.get(v, "dangerouslyAllowBrowser").as_bool() == Some(true);
+    let o = ClientOptions { api_key, base_url, timeout_ms, max_retries, fetch, default_headers, allow_browser };
+    r.error.map_or(Ok(o), Err)
 }
 
 /// One call's options: `{ signal?, timeout?, maxRetries?, headers?, query?, body? }`.
@@ -246,30 +241,72 @@ pub fn call_options(v: &JsValue) -> Result<CallOptions, Error> {
     if !v.is_object() {
         return Err(Error::validation("options", "the request options must be an object"));
     }
-    let signal = get(v, "signal")?;
-    let signal = if signal.is_undefined() || signal.is_null() {
-        None
-    } else {
-        let listens = Reflect::get(&signal, &"addEventListener".into()).is_ok_and(|f| f.is_function());
-        let flag = Reflect::get(&signal, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some());
-        if !(listens && flag) {
-            return Err(Error::validation("signal", "`signal` must be an AbortSignal"));
-        }
-        Some(signal)
-    };
-    let timeout = get(v, "timeout")?;
-    let max_retries = get(v, "maxRetries")?;
-    let headers = get(v, "headers")?;
-    let query = get(v, "query")?;
-    let body = get(v, "body")?;
-    Ok(CallOptions {
+    let mut r = Reader { error: None, config: false };
+    let signal = r.get(v, "signal");
+    let signal = r.keep(signal_init(signal));
+    let timeout = r.get(v, "timeout");
+    let max_retries = r.get(v, "maxRetries");
+    let headers = r.get(v, "headers");
+    let query = r.get(v, "query");
+    let body = r.get(v, "body");
+    let o = CallOptions {
         signal,
-        timeout_ms: count(&timeout, "timeout", 1.0).map_err(|m| Error::validation("timeout", m))?,
-        max_retries: retries(&max_retries).map_err(|m| Error::validation("maxRetries", m))?,
-        headers: headers_init(&headers, "headers")?,
-        query: query_init(&query)?,
-        body: body_init(&body)?,
-    })
+        timeout_ms: r.keep(count(&timeout, "timeout", 1.0).map_err(|m| Error::validation("timeout", m))),
+        max_retries: r.keep(retries(&max_retries).map_err(|m| Error::validation("maxRetries", m))),
+        headers: r.keep(headers_init(&headers, "headers")),
+        query: r.keep(query_init(&query)),
+        body: r.keep(body_init(&body)),
+    };
+    r.error.map_or(Ok(o), Err)
+}
+
+/// Reads an options object's fields one after the other, keeping the first error: no early return
+/// (each dropped what was read so far), a smaller wasm.
+struct Reader {
+    error: Option<Error>,
+    /// A getter that throws is a configuration error (`AsyntaiError`), not a `ValidationError`.
+    config: bool,
+}
+
+impl Reader {
+    /// `v[key]`; undefined once anything failed.
+    #[inline(never)]
+    fn get(&mut self, v: &JsValue, key: &'static str) -> JsValue {
+        if self.error.is_some() {
+            return JsValue::UNDEFINED;
+        }
+        let got = get(v, key).map_err(|e| match e {
+            Error::Validation { message, .. } if self.config => Error::config(message),
+            other => other,
+        });
+        self.keep(got)
+    }
+
+    /// The value, or its type's default with the error kept (the first one wins).
+    #[inline(never)]
+    fn keep<T: Default>(&mut self, r: Result<T, Error>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                T::default()
+            }
+        }
+    }
+}
+
+/// The `signal` option: an `AbortSignal` (or what quacks like one: `addEventListener` and a boolean
+/// `aborted`).
+fn signal_init(signal: JsValue) -> Result<Option<JsValue>, Error> {
+    if signal.is_undefined() || signal.is_null() {
+        return Ok(None);
+    }
+    let listens = Reflect::get(&signal, &"addEventListener".into()).is_ok_and(|f| f.is_function());
+    let flag = Reflect::get(&signal, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some());
+    if !(listens && flag) {
+        return Err(Error::validation("signal", "`signal` must be an AbortSignal"));
+    }
+    Ok(Some(signal))
 }
 
 /// A headers init (an object, a `Headers`, a `Map`, or `[name, value]` pairs) as (name, value) pairs;
