@@ -50,7 +50,7 @@ PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
 TARBALL := pkg/asyntai-edge-$(VERSION).tgz
 
-.PHONY: help pkg lint test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
+.PHONY: FORCE help pkg lint test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
 
 help:
 	@echo "make demo   - build, start the example on the sandbox, play a scripted scenario"
@@ -94,8 +94,18 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
 
 # --- the package -----------------------------------------------------------------------------
+# A module's build flags, kept in .stamps/wasm-flags-<module>: the file is rewritten only when they
+# change, so that a change of flags here rebuilds that module, and nothing else does.
+WASM_FLAGS_OF = $(FEATURES_$*) $(OPT_LEVEL_$*) $(WASM_OPT_LEVEL_$*) $(WASM_OPT_FLAGS) $(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS) \
+  $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS) $(BUILD_STD_RUSTFLAGS))
+.stamps/wasm-flags-%: FORCE
+	@mkdir -p .stamps
+	@echo '$(WASM_FLAGS_OF)' | cmp -s - $@ || echo '$(WASM_FLAGS_OF)' > $@
+FORCE:
+.PRECIOUS: .stamps/wasm-flags-%
+
 # Each wasm module builds in its own target dir: one feature set per dir, no module overwriting another.
-target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs | toolchain
+target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs .stamps/wasm-flags-% | toolchain
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) $(if $(BUILD_STD_$*),RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $(BUILD_STD_RUSTFLAGS)") \
 	  cargo build --lib --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*) $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS))
 	rm -rf target/wasm-out/$*
