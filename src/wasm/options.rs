@@ -207,6 +207,7 @@ pub fn client_options(v: &JsValue) -> Result<ClientOptions, Error> {
     let api_key = r.get(v, "apiKey");
     let timeout_ms = r.keep(count(&timeout, "timeout", 1.0).map_err(Error::config));
     let max_retries = r.keep(retries(&max_retries).map_err(Error::config));
+    let headers = r.live(headers);
     let default_headers = r.keep(headers_init(&headers, "defaultHeaders"));
     let allow_browser = r.get(v, "dangerouslyAllowBrowser").as_bool() == Some(true);
     let o = ClientOptions { api_key, base_url, timeout_ms, max_retries, fetch, default_headers, allow_browser };
@@ -253,9 +254,18 @@ pub fn call_options(v: &JsValue) -> Result<CallOptions, Error> {
         signal,
         timeout_ms: r.keep(count(&timeout, "timeout", 1.0).map_err(|m| Error::validation("timeout", m))),
         max_retries: r.keep(retries(&max_retries).map_err(|m| Error::validation("maxRetries", m))),
-        headers: r.keep(headers_init(&headers, "headers")),
-        query: r.keep(query_init(&query)),
-        body: r.keep(body_init(&body)),
+        headers: {
+            let headers = r.live(headers);
+            r.keep(headers_init(&headers, "headers"))
+        },
+        query: {
+            let query = r.live(query);
+            r.keep(query_init(&query))
+        },
+        body: {
+            let body = r.live(body);
+            r.keep(body_init(&body))
+        },
     };
     r.error.map_or(Ok(o), Err)
 }
@@ -280,6 +290,16 @@ impl Reader {
             other => other,
         });
         self.keep(got)
+    }
+
+    /// `v`, or undefined once anything failed: what reads a caller's object (a headers init, `query`,
+    /// `body`) then reads nothing more of it.
+    fn live(&self, v: JsValue) -> JsValue {
+        if self.error.is_some() {
+            JsValue::UNDEFINED
+        } else {
+            v
+        }
     }
 
     /// The value, or its type's default with the error kept (the first one wins).

@@ -395,6 +395,34 @@ describe("control characters", () => {
   }
 });
 
+describe("after a bad option, nothing more of the caller's objects is read", () => {
+  // A proxy that records every trap: given after the option at fault, it is never touched.
+  const watched = () => {
+    const seen = [];
+    const proxy = new Proxy({}, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor"].map((t) => [t, (...a) => (seen.push(t), Reflect[t](...a))])));
+    return { proxy, seen };
+  };
+  it("a call's options: a bad timeout, then headers, query and body", async () => {
+    for (const key of ["headers", "query", "body"]) {
+      const { proxy, seen } = watched();
+      const err = await client().chat.send({ message: "x" }, { timeout: -1, [key]: proxy }).catch((e) => e);
+      assert.ok(err instanceof ValidationError && err.field === "timeout", `${key}: ${err}`);
+      assert.deepEqual(seen, [], `${key} was read after the bad timeout`);
+    }
+    assert.equal(fetchCalls, 0);
+  });
+  it("the client's options: a bad timeout, then defaultHeaders", () => {
+    const { proxy, seen } = watched();
+    assert.throws(() => client({ timeout: 0, defaultHeaders: proxy }), (e) => e instanceof AsyntaiError && /timeout/.test(e.message));
+    assert.deepEqual(seen, []);
+  });
+  it("and each is read when the options before it are good", async () => {
+    const { proxy, seen } = watched();
+    await client().chat.send({ message: "x" }, { timeout: 5000, headers: proxy });
+    assert.ok(seen.length > 0);
+  });
+});
+
 describe("proxies whose traps throw, anywhere a caller's object is read", () => {
   const trap = () => {
     throw new Error("trap");
