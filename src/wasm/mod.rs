@@ -46,6 +46,15 @@ extern "C" {
     fn global_this() -> wasm_bindgen::JsValue;
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.prototype.toString.call(v)`: `[object ArrayBuffer]` for an `ArrayBuffer` of any realm
+    /// (another `vm` context, a Jest environment), where `instanceof` knows only this realm's. Throws
+    /// through a proxy's trap.
+    #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
+    pub(crate) fn object_tag(v: &wasm_bindgen::JsValue) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
 /// The global object.
 #[cfg(feature = "client")]
 pub(crate) fn global() -> wasm_bindgen::JsValue {

@@ -406,12 +406,17 @@ fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
     Ok(Some((keys, text)))
 }
 
-/// A `Uint8Array` over the bytes of an `ArrayBuffer` or of any view (`Uint8Array`, `DataView`, ...).
+/// A `Uint8Array` over the bytes of an `ArrayBuffer` (of any realm) or of any view (`Uint8Array`,
+/// `DataView`, ...).
 /// None for anything else, and where reading it throws (a detached buffer, a proxy's trap, a view
 /// whose `byteOffset` or `byteLength` was redefined out of its buffer).
 pub(crate) fn bytes_of(v: &JsValue) -> Option<js_sys::Uint8Array> {
-    if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Bytes::over(v).ok().map(JsCast::unchecked_into);
+    let tag = || super::object_tag(v).ok().and_then(|t| t.as_string());
+    if v.is_instance_of::<js_sys::ArrayBuffer>() || tag().as_deref() == Some("[object ArrayBuffer]") {
+        // An ArrayBuffer of this realm or another. Only a real one is viewed in place: anything else
+        // (a proxy, an object whose `Symbol.toStringTag` says ArrayBuffer) `new Uint8Array` copies.
+        let bytes: js_sys::Uint8Array = Bytes::over(v).ok()?.unchecked_into();
+        return (JsValue::from(bytes.buffer()) == *v).then_some(bytes);
     }
     if !is_view(v) {
         return None;

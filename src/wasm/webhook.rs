@@ -74,8 +74,6 @@ extern "C" {
     /// `Array.isArray`, which throws on a revoked proxy (then: not an array).
     #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
     fn array_is_array(v: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(js_namespace = ["Object", "prototype", "toString"], js_name = call, catch)]
-    fn object_tag(v: &JsValue) -> Result<JsValue, JsValue>;
 
     /// `new TextDecoder('utf-8', { fatal: true })`.
     #[derive(Clone)]
@@ -176,7 +174,7 @@ impl Body {
             // Read through catching calls: a view's getters may have been redefined.
             Uint8Array::over_range(&get(v, "buffer")?, &get(v, "byteOffset")?, &get(v, "byteLength")?).ok()?
         } else {
-            let tag = object_tag(v).unwrap_or(JsValue::UNDEFINED);
+            let tag = super::object_tag(v).unwrap_or(JsValue::UNDEFINED);
             if tag != "[object ArrayBuffer]" && tag != "[object SharedArrayBuffer]" {
                 return None;
             }

@@ -4,6 +4,7 @@
 
 import { describe, it, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
+import vm from "node:vm";
 import {
   Asyntai,
   AsyntaiError,
@@ -363,6 +364,19 @@ describe("knowledge.uploadSpreadsheet -> POST /knowledge/spreadsheet/ (multipart
     const ab = new Uint8Array(CSV).buffer;
     await client().knowledge.uploadSpreadsheet({ file: ab, filename: "list.csv" });
     assertUpload(only(), { data: CSV, filename: "list.csv" });
+  });
+
+  it("an ArrayBuffer or a view from another realm (node:vm; Jest's environments are such realms)", async () => {
+    const foreign = vm.runInNewContext(`new ArrayBuffer(${CSV.length})`);
+    assert.equal(foreign instanceof ArrayBuffer, false);
+    new Uint8Array(foreign).set(CSV);
+    await client().knowledge.uploadSpreadsheet({ file: foreign, filename: "realm.csv" });
+    assertUpload(only(), { data: CSV, filename: "realm.csv" });
+    fake.reset();
+    const view = vm.runInNewContext(`new Uint8Array(${CSV.length})`);
+    view.set(CSV);
+    await client().knowledge.uploadSpreadsheet({ file: view, filename: "realm.csv" });
+    assertUpload(only(), { data: CSV, filename: "realm.csv" });
   });
 
   it("bytes without any name are accepted (the extension rule applies only when a name is known)", async () => {
