@@ -377,6 +377,13 @@ describe("knowledge.uploadSpreadsheet -> POST /knowledge/spreadsheet/ (multipart
     view.set(CSV);
     await client().knowledge.uploadSpreadsheet({ file: view, filename: "realm.csv" });
     assertUpload(only(), { data: CSV, filename: "realm.csv" });
+    fake.reset();
+    // What only says it is one: refused, nothing sent.
+    const posers = [{ [Symbol.toStringTag]: "ArrayBuffer", length: 3, 0: 65, 1: 66, 2: 67 }, new Proxy(new ArrayBuffer(8), {})];
+    for (const file of posers) {
+      await assert.rejects(client().knowledge.uploadSpreadsheet({ file, filename: "x.csv" }), (e) => e.name === "ValidationError" && e.field === "file");
+    }
+    assert.equal(fake.requests.length, 0);
   });
 
   it("bytes without any name are accepted (the extension rule applies only when a name is known)", async () => {
