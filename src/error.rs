@@ -166,6 +166,18 @@ pub enum Error {
     },
 }
 
+/// `r`'s value; or, for a reader that reads every field and reports the first error at its end, `T`'s
+/// default, the error kept in `first` unless one is there already.
+pub(crate) fn keep_first<T: Default>(first: &mut Option<Error>, r: Result<T, Error>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            first.get_or_insert(e);
+            T::default()
+        }
+    }
+}
+
 impl Error {
     /// A validation error for `field`.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {

@@ -322,13 +322,8 @@ macro_rules! keeping_errors {
             #[doc = concat!("[`Params::", stringify!($inner), "`], its error kept for [`Params::finish`].")]
             #[inline(never)]
             pub fn $name(&mut self, $($arg: $t),*) -> $out {
-                match self.$inner($($arg),*) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.error.get_or_insert(e);
-                        <$out>::default()
-                    }
-                }
+                let r = self.$inner($($arg),*);
+                crate::error::keep_first(&mut self.error, r)
             }
             )*
         }

@@ -305,13 +305,7 @@ impl Reader {
     /// The value, or its type's default with the error kept (the first one wins).
     #[inline(never)]
     fn keep<T: Default>(&mut self, r: Result<T, Error>) -> T {
-        match r {
-            Ok(v) => v,
-            Err(e) => {
-                self.error.get_or_insert(e);
-                T::default()
-            }
-        }
+        crate::error::keep_first(&mut self.error, r)
     }
 }
 
