@@ -132,14 +132,14 @@ pub fn check_header(where_: &str, name: &str, value: &str) -> Result<String, Err
     if name.is_empty() || !name.bytes().all(token) {
         return Err(Error::validation(
             where_,
-            format!("`{where_}` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)"),
+            cat!("`", where_, "` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)"),
         ));
     }
     let key = name.to_ascii_lowercase();
     if !value.chars().all(|c| c == '\t' || (' '..='~').contains(&c) || ('\u{80}'..='\u{ff}').contains(&c)) {
         return Err(Error::validation(
-            format!("{where_}.{key}"),
-            format!("header `{where_}.{key}` must not contain CR, LF or NUL, nor characters beyond Latin-1"),
+            cat!(where_, ".", key),
+            cat!("header `", where_, ".", key, "` must not contain CR, LF or NUL, nor characters beyond Latin-1"),
         ));
     }
     Ok(key)
@@ -356,7 +356,7 @@ impl<T: Transport> ClientBuilder<T> {
         if !(self.timeout_ms.is_finite() && self.timeout_ms > 0.0) {
             return Err(Error::config("`timeout` must be a positive number"));
         }
-        let mut standard = vec![("accept".to_owned(), "application/json".to_owned()), ("authorization".to_owned(), format!("Bearer {key}"))];
+        let mut standard = vec![("accept".to_owned(), "application/json".to_owned()), ("authorization".to_owned(), cat!("Bearer ", key))];
         let mut json = standard.clone();
         json.push(("content-type".to_owned(), "application/json".to_owned()));
         let mut multipart = standard.clone();
@@ -427,7 +427,7 @@ impl<T: Transport> Client<T> {
         let wire_fields = op.wire_fields();
         for (k, v) in query {
             if wire_fields.contains(&k.as_str()) {
-                return Err(Error::validation(format!("query.{k}"), format!("`query.{k}` is a documented parameter: pass it as `{k}`")));
+                return Err(Error::validation(cat!("query.", k), cat!("`query.", k, "` is a documented parameter: pass it as `", k, "`")));
             }
             if k.is_empty() || k.chars().chain(v.chars()).any(char::is_control) {
                 return Err(Error::validation("query", "`query` names and values must be non-empty and hold no control characters"));
@@ -436,7 +436,7 @@ impl<T: Transport> Client<T> {
         req.push_query(query);
         if let Some((keys, text)) = body {
             if let Some(k) = keys.iter().find(|k| wire_fields.contains(&k.as_str())) {
-                return Err(Error::validation(format!("body.{k}"), format!("`body.{k}` is a documented parameter: pass it as `{k}`")));
+                return Err(Error::validation(cat!("body.", k), cat!("`body.", k, "` is a documented parameter: pass it as `", k, "`")));
             }
             req.merge_body(text)?;
         }
@@ -497,7 +497,7 @@ impl<T: Transport> Client<T> {
                 Err(Failure::Aborted) => return Err(Error::Aborted.into()),
                 Err(Failure::Timeout) => (
                     Outcome::Timeout,
-                    CallError { error: Error::Timeout { message: format!("Request timed out after {} ms.", api::number_text(settings.timeout_ms)) }, cause: None },
+                    CallError { error: Error::Timeout { message: cat!("Request timed out after ", api::number_text(settings.timeout_ms), " ms.") }, cause: None },
                     None,
                 ),
                 Err(Failure::Network(cause)) => {
@@ -532,7 +532,7 @@ impl<T: Transport> Client<T> {
                         Err(e) => inner.redactor.scrub(e),
                         // The decoder and the classifier disagree (a body JavaScript and serde read
                         // differently): say so rather than hand back a value the caller cannot use.
-                        Ok(()) => Error::Connection { message: format!("the API answered {status} with a body that could not be read"), cause: None },
+                        Ok(()) => Error::Connection { message: cat!("the API answered ", crate::text::int(status.into()), " with a body that could not be read"), cause: None },
                     };
                     let outcome = if matches!(error, Error::Connection { .. }) { Outcome::Network } else { Outcome::Status(status) };
                     (outcome, error.into(), retry_after)

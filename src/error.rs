@@ -118,7 +118,9 @@ impl ApiError {
         }
         if let Some(mut value) = self.json() {
             if walk(&mut value, &redact) {
-                self.body = value.to_string();
+                // serde_json's writer, not `Display` (the formatting machinery): the same compact text.
+                // It cannot fail on a `Value`; were it to, no body is safer than the unredacted one.
+                self.body = serde_json::to_string(&value).unwrap_or_default();
             }
         }
     }

@@ -30,6 +30,11 @@
 #![deny(missing_debug_implementations)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+// First: its `cat!` macro is for the modules below.
+#[cfg(feature = "client")]
+#[macro_use]
+mod text;
+
 #[cfg(feature = "client")]
 pub mod api;
 #[cfg(feature = "client")]

@@ -28,7 +28,7 @@ impl Operation for ListConversationsRequest {
         let mut path = String::from("conversations/");
         push_query(&mut path, "session_id", &self.session_id);
         if let Some(l) = self.limit {
-            push_query(&mut path, "limit", &l.to_string());
+            push_query(&mut path, "limit", &crate::text::int(l.into()));
         }
         ApiRequest::get(path)
     }

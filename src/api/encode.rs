@@ -73,7 +73,7 @@ impl JsonObject {
 
     /// `"k":123`
     pub fn integer(self, k: &str, v: u64) -> Self {
-        self.raw(k, &v.to_string())
+        self.raw(k, &crate::text::int(v))
     }
 
     /// `"k":true`
@@ -99,7 +99,7 @@ impl JsonObject {
     /// `"k":"123"` when there: `website_id` as the string every endpoint but chat documents.
     pub fn opt_digits(self, k: &str, v: Option<u64>) -> Self {
         match v {
-            Some(v) => self.string(k, &v.to_string()),
+            Some(v) => self.string(k, &crate::text::int(v)),
             None => self,
         }
     }

@@ -8,6 +8,7 @@ use super::{
     Operation, Params, WebsiteId,
 };
 use crate::error::Error;
+use crate::text::int;
 
 /// The least `content` a text entry may have, in characters.
 pub const MIN_CONTENT_CHARS: usize = 10;
@@ -67,7 +68,7 @@ impl Operation for AddTextRequest {
         if self.content.chars().count() < MIN_CONTENT_CHARS {
             return Err(Error::validation(
                 "content",
-                format!("`content` must be at least {MIN_CONTENT_CHARS} characters long"),
+                cat!("`content` must be at least ", int(MIN_CONTENT_CHARS as u64), " characters long"),
             ));
         }
         rules::website_id(self.website_id)
@@ -187,7 +188,7 @@ impl<F: SpreadsheetFile> Operation for UploadSpreadsheetRequest<F> {
         rules::website_id(self.website_id)
     }
     fn build(&self) -> ApiRequest {
-        let fields = self.website_id.map(|w| vec![("website_id", w.0.to_string())]).unwrap_or_default();
+        let fields = self.website_id.map(|w| vec![("website_id", int(w.0))]).unwrap_or_default();
         ApiRequest { method: Method::Post, path: "knowledge/spreadsheet/".into(), body: Body::Multipart(fields) }
     }
 }
@@ -206,7 +207,7 @@ impl Operation for DeleteKnowledgeRequest {
         rules::id("id", &self.id)
     }
     fn build(&self) -> ApiRequest {
-        ApiRequest::delete(format!("knowledge/{}/", encode_segment(&self.id)))
+        ApiRequest::delete(cat!("knowledge/", encode_segment(&self.id), "/"))
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::api::WebsiteId;
 use crate::error::Error;
+use crate::text::int;
 
 /// A value as JavaScript (or JSON) gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,16 +68,17 @@ pub fn number_text(n: f64) -> String {
     let sign = if n < 0.0 { "-" } else { "" };
     let a = n.abs();
     if a >= 1e15 {
-        return format!("{sign}{}", a as u64); // beyond exact fractions: the integer part
+        return cat!(sign, int(a as u64)); // beyond exact fractions: the integer part
     }
     let whole = a.trunc() as u64;
     let frac = ((a - a.trunc()) * 1e6).round() as u64;
     if frac == 0 || frac >= 1_000_000 {
         let whole = if frac >= 1_000_000 { whole + 1 } else { whole };
-        return format!("{sign}{whole}");
+        return cat!(sign, int(whole));
     }
-    let digits = format!("{frac:06}");
-    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+    // The six digits of the fraction, zero-padded: those of 1,000,000 + frac after its leading 1.
+    let digits = int(1_000_000 + frac);
+    cat!(sign, int(whole), ".", digits.get(1..).unwrap_or_default().trim_end_matches('0'))
 }
 
 /// `Some(n)` when `x` is a non-negative integer JavaScript represents exactly (at most 2^53).
@@ -106,7 +108,7 @@ impl Params {
             Loose::Null => Ok(Params::default()),
             other => Err(Error::validation(
                 "params",
-                format!("the options must be an object, got {}", other.type_name()),
+                cat!("the options must be an object, got ", other.type_name()),
             )),
         }
     }
@@ -166,7 +168,7 @@ impl Params {
             None => Err(required(field)),
             Some(Loose::String(s)) => Ok(s),
             Some(Loose::Number(n)) => {
-                exact_u64(n).map(|n| n.to_string()).ok_or_else(|| Error::validation(field, format!("`{field}` must be a string")))
+                exact_u64(n).map(int).ok_or_else(|| Error::validation(field, cat!("`", field, "` must be a string")))
             }
             Some(v) => Err(wrong_type(field, "a string", &v)),
         }
@@ -184,7 +186,7 @@ impl Params {
                 Some(l) => Ok(Some(l)),
                 None => Err(Error::validation(
                     FIELD,
-                    format!("`limit` must be an integer from 1 to 100, got {}", number_text(n)),
+                    cat!("`limit` must be an integer from 1 to 100, got ", number_text(n)),
                 )),
             },
             Some(v) => Err(wrong_type(FIELD, "an integer from 1 to 100", &v)),
@@ -220,7 +222,7 @@ impl Params {
             .enumerate()
             .map(|(i, v)| match v {
                 Loose::String(s) => Ok(s),
-                other => Err(wrong_type(&format!("{field}[{i}]"), "a string", &other)),
+                other => Err(wrong_type(&cat!(field, "[", int(i as u64), "]"), "a string", &other)),
             })
             .collect()
     }
@@ -234,7 +236,7 @@ impl Params {
             None => Ok(None),
             Some(Loose::Number(n)) => exact_u64(n)
                 .map(Some)
-                .ok_or_else(|| Error::validation(field, format!("`{field}` must be a non-negative integer"))),
+                .ok_or_else(|| Error::validation(field, cat!("`", field, "` must be a non-negative integer"))),
             Some(v) => Err(wrong_type(field, "a number", &v)),
         }
     }
@@ -254,7 +256,7 @@ impl Params {
             None => Ok(()),
             Some((k, _)) => {
                 let shown: String = k.chars().filter(|c| !c.is_control()).take(64).collect();
-                Err(Error::validation(shown.clone(), format!("unknown option `{shown}`")))
+                Err(Error::validation(shown.clone(), cat!("unknown option `", shown, "`")))
             }
         }
     }
@@ -339,15 +341,15 @@ keeping_errors! {
 }
 
 fn required(field: &str) -> Error {
-    Error::validation(field, format!("`{field}` is required"))
+    Error::validation(field, cat!("`", field, "` is required"))
 }
 
 fn wrong_type(field: &str, want: &str, got: &Loose) -> Error {
     match got {
         Loose::Number(n) if !n.is_finite() => {
-            Error::validation(field, format!("`{field}` must be a finite number, got {}", number_text(*n)))
+            Error::validation(field, cat!("`", field, "` must be a finite number, got ", number_text(*n)))
         }
-        _ => Error::validation(field, format!("`{field}` must be {want}, got {}", got.type_name())),
+        _ => Error::validation(field, cat!("`", field, "` must be ", want, ", got ", got.type_name())),
     }
 }
 

@@ -407,7 +407,7 @@ pub(crate) mod website_id_as_string {
     #[allow(clippy::ref_option)] // serde's `serialize_with` signature
     pub fn serialize<S: serde::Serializer>(v: &Option<WebsiteId>, s: S) -> Result<S::Ok, S::Error> {
         match v {
-            Some(id) => s.collect_str(&id.0),
+            Some(id) => s.serialize_str(&crate::text::int(id.0)),
             None => s.serialize_none(),
         }
     }
@@ -473,10 +473,10 @@ use paged;
 fn list_path(base: &str, limit: Option<u32>, website_id: Option<WebsiteId>) -> String {
     let mut path = String::from(base);
     if let Some(l) = limit {
-        push_query(&mut path, "limit", &l.to_string());
+        push_query(&mut path, "limit", &crate::text::int(l.into()));
     }
     if let Some(w) = website_id {
-        push_query(&mut path, "website_id", &w.0.to_string());
+        push_query(&mut path, "website_id", &crate::text::int(w.0));
     }
     path
 }

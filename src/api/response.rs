@@ -4,6 +4,7 @@
 //! for Rust callers) into a [`BodyView`]; the decision is made here, once, for both.
 
 use crate::error::{ApiError, ApiErrorKind, Error};
+use crate::text::int;
 
 /// What an answer's body is, as far as classifying it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,18 +72,19 @@ pub fn classify(status: u16, view: &BodyView, text: &str) -> Result<(), Error> {
             BodyView::NotJson => Some("a body that is not valid JSON (truncated?)"),
         };
         if let Some(what) = what {
-            return Err(Error::Connection { message: format!("the API answered {status} with {what}"), cause: None });
+            return Err(Error::Connection { message: cat!("the API answered ", int(status.into()), " with ", what), cause: None });
         }
     }
     let (is_object, error) = match view {
         BodyView::Object { error, .. } => (true, error.clone()),
         _ => (false, None),
     };
+    let code = int(status.into());
     let message = match (&error, ok_status) {
-        (Some(e), _) => format!("{status} {e}"),
-        (None, true) => format!("{status} the API answered `success: false` without a message"),
-        (None, false) if is_object => format!("{status} status code"),
-        (None, false) => format!("{status} status code ({})", describe(text)),
+        (Some(e), _) => cat!(code, " ", e),
+        (None, true) => cat!(code, " the API answered `success: false` without a message"),
+        (None, false) if is_object => cat!(code, " status code"),
+        (None, false) => cat!(code, " status code (", describe(text), ")"),
     };
     let kind = if ok_status { ApiErrorKind::Other } else { ApiErrorKind::from_status(status) };
     Err(Error::Api(ApiError {

@@ -1,6 +1,7 @@
 //! The value rules every resource shares (the request types' `validate` methods are made of these).
 
 use crate::error::Error;
+use crate::text::int;
 
 /// Longest value accepted where it becomes part of a URL or a header (ids, `session_id`, `website_id`).
 pub const MAX_TOKEN_LEN: usize = 2048;
@@ -16,7 +17,7 @@ fn has_control(s: &str) -> bool {
 /// A required text (a message, a title): not blank; any text, newlines included.
 pub(crate) fn text(field: &str, s: &str) -> Result<(), Error> {
     if s.trim().is_empty() {
-        return Err(Error::validation(field, format!("`{field}` must not be empty")));
+        return Err(Error::validation(field, cat!("`", field, "` must not be empty")));
     }
     Ok(())
 }
@@ -25,11 +26,11 @@ pub(crate) fn text(field: &str, s: &str) -> Result<(), Error> {
 /// bytes, no control characters (CR, LF, NUL...).
 pub(crate) fn token(field: &str, s: &str) -> Result<(), Error> {
     if s.is_empty() {
-        Err(Error::validation(field, format!("`{field}` must not be empty")))
+        Err(Error::validation(field, cat!("`", field, "` must not be empty")))
     } else if s.len() > MAX_TOKEN_LEN {
-        Err(Error::validation(field, format!("`{field}` is longer than {MAX_TOKEN_LEN} bytes")))
+        Err(Error::validation(field, cat!("`", field, "` is longer than ", int(MAX_TOKEN_LEN as u64), " bytes")))
     } else if has_control(s) {
-        Err(Error::validation(field, format!("`{field}` must not contain control characters (CR, LF, NUL...)")))
+        Err(Error::validation(field, cat!("`", field, "` must not contain control characters (CR, LF, NUL...)")))
     } else {
         Ok(())
     }
@@ -44,7 +45,7 @@ pub(crate) fn opt_token(field: &str, s: Option<&str>) -> Result<(), Error> {
 pub(crate) fn id(field: &str, s: &str) -> Result<(), Error> {
     token(field, s)?;
     if s == "." || s == ".." {
-        return Err(Error::validation(field, format!("`{field}` must not be `.` or `..`")));
+        return Err(Error::validation(field, cat!("`", field, "` must not be `.` or `..`")));
     }
     Ok(())
 }
@@ -53,7 +54,7 @@ pub(crate) fn id(field: &str, s: &str) -> Result<(), Error> {
 pub(crate) fn limit(l: Option<u32>) -> Result<(), Error> {
     match l {
         Some(l) if !(1..=100).contains(&l) => {
-            Err(Error::validation("limit", format!("`limit` must be an integer from 1 to 100, got {l}")))
+            Err(Error::validation("limit", cat!("`limit` must be an integer from 1 to 100, got ", int(l.into()))))
         }
         _ => Ok(()),
     }
@@ -71,7 +72,7 @@ pub(crate) fn website_id(w: Option<crate::api::WebsiteId>) -> Result<(), Error> 
 pub(crate) fn source(s: Option<&str>) -> Result<(), Error> {
     match s {
         Some(s) if !SOURCES.contains(&s) => {
-            Err(Error::validation("source", format!("`source` must be one of {}", SOURCES.join(", "))))
+            Err(Error::validation("source", cat!("`source` must be one of ", SOURCES.join(", "))))
         }
         _ => Ok(()),
     }
@@ -81,7 +82,7 @@ pub(crate) fn source(s: Option<&str>) -> Result<(), Error> {
 pub(crate) fn http_url(field: &str, url: &str) -> Result<(), Error> {
     text(field, url)?;
     if parse_http_url(url).is_none() {
-        return Err(Error::validation(field, format!("`{field}` must be an absolute http:// or https:// URL")));
+        return Err(Error::validation(field, cat!("`", field, "` must be an absolute http:// or https:// URL")));
     }
     Ok(())
 }
@@ -92,20 +93,20 @@ pub(crate) fn webhook_url(field: &str, url: &str) -> Result<(), Error> {
     match parse_http_url(url) {
         Some((true, _)) => Ok(()),
         Some((false, host)) if is_loopback(host) => Ok(()),
-        _ => Err(Error::validation(field, format!("`{field}` must be an https:// URL (http:// only for localhost)"))),
+        _ => Err(Error::validation(field, cat!("`", field, "` must be an https:// URL (http:// only for localhost)"))),
     }
 }
 
 /// A non-empty list of non-blank strings without control characters.
 pub(crate) fn string_list(field: &str, items: &[String]) -> Result<(), Error> {
     if items.is_empty() {
-        return Err(Error::validation(field, format!("`{field}` must not be empty")));
+        return Err(Error::validation(field, cat!("`", field, "` must not be empty")));
     }
     for (i, s) in items.iter().enumerate() {
         if s.trim().is_empty() || has_control(s) {
             return Err(Error::validation(
-                format!("{field}[{i}]"),
-                format!("`{field}[{i}]` must be a non-empty string without control characters"),
+                cat!(field, "[", int(i as u64), "]"),
+                cat!("`", field, "[", int(i as u64), "]` must be a non-empty string without control characters"),
             ));
         }
     }
@@ -117,7 +118,7 @@ pub(crate) fn timestamp(field: &str, s: Option<&str>) -> Result<(), Error> {
     match s {
         Some(s) if parse_timestamp(s).is_none() => Err(Error::validation(
             field,
-            format!("`{field}` must be a Date or an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z"),
+            cat!("`", field, "` must be a Date or an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z"),
         )),
         _ => Ok(()),
     }

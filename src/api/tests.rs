@@ -850,3 +850,30 @@ fn response_structs_keep_unknown_fields_and_default_missing_ones() {
     let l: LeadList = serde_json::from_str(r#"{"success":true,"leads":[{"session_id":"s","email":null,"phone":"+1","started_at":"x"}]}"#).unwrap();
     assert_eq!((l.leads[0].email.as_deref(), l.leads[0].phone.as_deref()), (None, Some("+1")));
 }
+
+#[test]
+fn numbers_in_messages_read_as_javascript_writes_them() {
+    // Each beside what `String(n)` gives in Node 20.
+    let cases: [(f64, &str); 17] = [
+        (0.0, "0"),
+        (3.0, "3"),
+        (-2.0, "-2"),
+        (1.5, "1.5"),
+        (0.1, "0.1"),
+        (12.25, "12.25"),
+        (-0.75, "-0.75"),
+        (2.000001, "2.000001"),
+        (0.000001, "0.000001"),
+        (101.0, "101"),
+        (1500.0, "1500"),
+        (1e15, "1000000000000000"),
+        (9_007_199_254_740_993.0, "9007199254740992"),
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "Infinity"),
+        (f64::NEG_INFINITY, "-Infinity"),
+        (4_294_967_296.5, "4294967296.5"),
+    ];
+    for (n, js) in cases {
+        assert_eq!(number_text(n), js, "{n}");
+    }
+}

@@ -67,7 +67,7 @@ impl Operation for DeleteWebhookRequest {
         rules::id("id", &self.id)
     }
     fn build(&self) -> ApiRequest {
-        ApiRequest::delete(format!("webhooks/{}/", encode_segment(&self.id)))
+        ApiRequest::delete(cat!("webhooks/", encode_segment(&self.id), "/"))
     }
 }
 

@@ -61,7 +61,7 @@ pub(crate) fn is_array(v: &JsValue) -> bool {
 }
 
 fn get(target: &JsValue, key: &'static str) -> Result<JsValue, Error> {
-    Reflect::get(target, &super::name(key)).map_err(|_| Error::validation(key, format!("reading `{key}` threw")))
+    Reflect::get(target, &super::name(key)).map_err(|_| Error::validation(key, cat!("reading `", key, "` threw")))
 }
 
 /// A JavaScript value as a [`Loose`] one.
@@ -142,7 +142,7 @@ fn count(v: &JsValue, name: &str, min: f64) -> Result<Option<f64>, String> {
     }
     match v.as_f64() {
         Some(n) if n.is_finite() && n >= min => Ok(Some(n)),
-        _ => Err(format!("`{name}` must be a {} number", if min > 0.0 { "positive" } else { "non-negative" })),
+        _ => Err(cat!("`", name, "` must be a ", if min > 0.0 { "positive" } else { "non-negative" }, " number")),
     }
 }
 
@@ -330,26 +330,26 @@ fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<Stri
         return Ok(Vec::new());
     }
     if !init.is_object() {
-        return Err(Error::validation(where_, format!("`{where_}` must be an object of header names and values")));
+        return Err(Error::validation(where_, cat!("`", where_, "` must be an object of header names and values")));
     }
     let is_fn = |name: &str| Reflect::get(init, &name.into()).is_ok_and(|f| f.is_function());
     let list: Array = if is_fn("forEach") && is_fn("get") && is_fn("entries") {
         let entries = crate::transport::promise::call_method(init, "entries");
-        entries.and_then(|it| array_from(&it)).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
+        entries.and_then(|it| array_from(&it)).map_err(|_| Error::validation(where_, cat!("`", where_, "` could not be read")))?
     } else if Reflect::has(init, &js_sys::Symbol::iterator()).unwrap_or(false) {
-        array_from(init).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
+        array_from(init).map_err(|_| Error::validation(where_, cat!("`", where_, "` could not be read")))?
     } else {
-        object_entries(init).map_err(|_| Error::validation(where_, format!("`{where_}` could not be read")))?
+        object_entries(init).map_err(|_| Error::validation(where_, cat!("`", where_, "` could not be read")))?
     };
     let mut out = Vec::new();
     for entry in list.iter() {
         // A pair is an array (perhaps a proxy): read through a copy.
         let pair = if is_array(&entry) { array_from(&entry).ok() } else { None }.filter(|a| a.length() == 2);
         let Some(pair) = pair else {
-            return Err(Error::validation(where_, format!("`{where_}` must hold [name, value] pairs")));
+            return Err(Error::validation(where_, cat!("`", where_, "` must hold [name, value] pairs")));
         };
         let name = pair.get(0).as_string().ok_or_else(|| {
-            Error::validation(where_, format!("`{where_}` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)"))
+            Error::validation(where_, cat!("`", where_, "` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)"))
         })?;
         let value = pair.get(1);
         let value = if value.is_undefined() || value.is_null() { None } else { Some(js_string(&value)) };
@@ -376,7 +376,7 @@ fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
             continue;
         }
         if value.as_string().is_none() && value.as_f64().is_none() && value.as_bool().is_none() {
-            return Err(Error::validation(format!("query.{name}"), format!("`query.{name}` must be a string, a number or a boolean")));
+            return Err(Error::validation(cat!("query.", name), cat!("`query.", name, "` must be a string, a number or a boolean")));
         }
         out.push((name, js_string(&value)));
     }
