@@ -1,7 +1,7 @@
 // Instantiates a wasm-bindgen (`--target bundler`) module from a WebAssembly.Module, synchronously.
 // The module imports its glue as `w` (scripts/short-names.mjs renamed wasm-bindgen's './asyntai_edge_bg.js').
 
-/** @param {Record<string, unknown>} bg the module's JS glue @param {WebAssembly.Module} module */
+/** @param {Record<string, unknown>} bg the glue's `__wbg_imports` (scripts/short-names.mjs) @param {WebAssembly.Module} module */
 export function instantiate(bg, module) {
   const instance = new WebAssembly.Instance(module, { w: bg });
   bg.__wbg_set_wasm(instance.exports);

@@ -35,14 +35,14 @@ struct Slot {
     settled: Option<Result<JsValue, JsValue>>,
 }
 
-#[derive(Default)]
 struct Slots {
     slots: Vec<Slot>,
     free: Vec<usize>,
 }
 
 thread_local! {
-    static SLOTS: RefCell<Slots> = RefCell::new(Slots::default());
+    // `const`: no lazy initialisation to check at each use.
+    static SLOTS: RefCell<Slots> = const { RefCell::new(Slots { slots: Vec::new(), free: Vec::new() }) };
     /// The slot of the task being polled by [`drive`], if any.
     static CURRENT: Cell<Option<usize>> = const { Cell::new(None) };
     /// `(onFulfilled, onRejected)`, each called as `(slot, value)`.
