@@ -11,9 +11,26 @@ macro_rules! cat {
     };
 }
 
-/// What [`cat!`] calls: one allocation, the pieces copied in.
+/// What [`cat!`] calls: one allocation, the pieces copied in (`[&str]::concat` is the generic
+/// `join`, 0.9 kB of wasm).
 pub(crate) fn concat(parts: &[&str]) -> String {
-    parts.concat()
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// The items with `sep` between them.
+pub(crate) fn join(items: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 /// `n` in decimal, as `n.to_string()` writes it.
@@ -54,5 +71,12 @@ mod tests {
         let field = String::from("limit");
         assert_eq!(cat!("`", field, "` is ", int(42), "", " long"), "`limit` is 42 long");
         assert_eq!(cat!("one"), "one");
+    }
+
+    #[test]
+    fn items_are_joined_as_the_standard_library_joins_them() {
+        for items in [&[][..], &["a"], &["a", "b"], &["web", "", "api"]] {
+            assert_eq!(super::join(items, ", "), items.join(", "));
+        }
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn website_id(w: Option<crate::api::WebsiteId>) -> Result<(), Error> 
 pub(crate) fn source(s: Option<&str>) -> Result<(), Error> {
     match s {
         Some(s) if !SOURCES.contains(&s) => {
-            Err(Error::validation("source", cat!("`source` must be one of ", SOURCES.join(", "))))
+            Err(Error::validation("source", cat!("`source` must be one of ", crate::text::join(SOURCES, ", "))))
         }
         _ => Ok(()),
     }
