@@ -136,21 +136,30 @@ struct Statics {
 }
 
 thread_local! {
-    static STATICS: OnceCell<Statics> = const { OnceCell::new() };
+    /// Made once per thread and kept for its life (leaked: a handful of values), so that a plain
+    /// reference reaches every caller: one accessor, not a `LocalKey::with` copied into each of them.
+    static STATICS: OnceCell<&'static Statics> = const { OnceCell::new() };
 }
 
 fn with_statics<R>(f: impl FnOnce(&Statics) -> R) -> Option<R> {
+    statics().map(f)
+}
+
+/// This thread's statics, made at the first call.
+#[inline(never)]
+fn statics() -> Option<&'static Statics> {
     STATICS.with(|cell| {
         if cell.get().is_none() {
-            init_statics(cell);
+            if let Some(made) = init_statics() {
+                let _ = cell.set(Box::leak(Box::new(made)));
+            }
         }
-        cell.get().map(f)
+        cell.get().copied()
     })
 }
 
-/// Not generic, so its code is not copied into every caller of [`with_statics`].
 #[inline(never)]
-fn init_statics(cell: &OnceCell<Statics>) -> Option<()> {
+fn init_statics() -> Option<Statics> {
     let controller: JsValue = AbortController::new().ok()?.into();
     let abort = js_sys::Reflect::get(&controller, &"abort".into()).ok()?.dyn_into::<Function>().ok()?;
     let call = js_sys::Reflect::get(&abort, &"call".into()).ok()?.dyn_into::<Function>().ok()?;
@@ -160,8 +169,7 @@ fn init_statics(cell: &OnceCell<Statics>) -> Option<()> {
     js_sys::Reflect::set(&once, &"once".into(), &JsValue::TRUE).ok()?;
     let methods = [JsValue::from_str("GET"), JsValue::from_str("POST"), JsValue::from_str("DELETE")];
     let timers = runtime_timers();
-    let _ = cell.set(Statics { methods, abort, abort_call, watch: Watch::new_weak_map(), listener, once: once.into(), timers });
-    Some(())
+    Some(Statics { methods, abort, abort_call, watch: Watch::new_weak_map(), listener, once: once.into(), timers })
 }
 
 /// The one listener of every caller's signal: fires the aborts of every call waiting on it.

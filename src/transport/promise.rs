@@ -148,9 +148,14 @@ fn release(slot: usize) {
 /// The Promise of `future`'s result, for a JavaScript caller, driven without an executor (see the
 /// module's docs). The future must wait only on [`Await`]s.
 pub fn drive<F: Future<Output = Result<JsValue, JsValue>> + 'static>(future: F) -> Promise {
+    drive_task(Box::pin(future))
+}
+
+/// [`drive`] once the future is boxed: one copy of this code, not one per future type.
+fn drive_task(task: Task) -> Promise {
     let slot = SLOTS.with(|s| {
         let mut s = s.borrow_mut();
-        let task = Some(Box::pin(future) as Task);
+        let task = Some(task);
         match s.free.pop() {
             Some(i) => {
                 if let Some(e) = s.slots.get_mut(i) {
