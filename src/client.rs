@@ -228,8 +228,21 @@ struct Inner<T> {
 /// The Asyntai API client. Cheap to clone (the clones share one configuration).
 pub struct Client<T = DefaultTransport> {
     inner: Rc<Inner<T>>,
-    options: Rc<RequestOptions>,
+    /// [`Client::with_options`]'s, if any: behind a trait object made only there, so that a program
+    /// that never calls it (the npm package's wasm) holds no code to drop a JSON map.
+    options: Option<Rc<dyn AsOptions>>,
 }
+
+trait AsOptions {
+    fn get(&self) -> &RequestOptions;
+}
+
+impl AsOptions for RequestOptions {
+    fn get(&self) -> &RequestOptions {
+        self
+    }
+}
+
 
 impl<T> Clone for Client<T> {
     fn clone(&self) -> Self {
@@ -376,7 +389,7 @@ impl<T: Transport> ClientBuilder<T> {
                 redactor,
                 headers: [standard, json, multipart],
             }),
-            options: Rc::new(RequestOptions::default()),
+            options: None,
         })
     }
 }
@@ -397,9 +410,13 @@ impl<T: Transport> Client<T> {
         &self.inner.redactor
     }
 
+    fn options(&self) -> Option<&RequestOptions> {
+        self.options.as_deref().map(AsOptions::get)
+    }
+
     /// A client sharing this one's configuration whose calls use `options`.
     pub fn with_options(&self, options: RequestOptions) -> Self {
-        Client { inner: self.inner.clone(), options: Rc::new(options) }
+        Client { inner: self.inner.clone(), options: Some(Rc::new(options)) }
     }
 
     /// This client's settings for one call, with the caller's overrides.
@@ -557,14 +574,14 @@ impl<T: Transport> Client<T> {
 
     /// [`Client::prepare`] with this client's per-call `query` and `body`.
     fn prepare_with_options<O: Operation>(&self, op: &O) -> Result<ApiRequest, Error> {
-        let o = &*self.options;
+        let Some(o) = self.options() else { return self.prepare(op, &[], None) };
         let body = serde_json::to_string(&o.body).unwrap_or_default();
         let keys: Vec<String> = o.body.keys().cloned().collect();
         self.prepare(op, &o.query, (!o.body.is_empty()).then_some((keys.as_slice(), body.as_str())))
     }
 
     fn rust_settings(&self) -> Result<CallSettings<T::Signal>, Error> {
-        let o = &*self.options;
+        let Some(o) = self.options() else { return Ok(self.settings(None, None, Vec::new(), None)) };
         if o.timeout.is_some_and(|d| d.is_zero()) {
             // as the builder's: an attempt with no time at all would time out at once
             return Err(Error::validation("timeout", "`timeout` must be a positive duration"));
