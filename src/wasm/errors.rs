@@ -182,13 +182,11 @@ fn mentions_key(v: &JsValue, redactor: &Redactor, depth: u32, seen: &Array) -> R
     }
     let for_each = Reflect::get(v, &"forEach".into())?;
     if for_each.is_function() && Reflect::get(v, &"entries".into())?.is_function() {
-        let entries = js_sys::try_iter(&crate::transport::promise::call_method(v, "entries")?)?;
-        if let Some(entries) = entries {
-            for entry in entries {
-                let pair = super::options::array_from(&entry?)?;
-                parts.push(&pair.get(0));
-                parts.push(&pair.get(1));
-            }
+        // `Array.from` of the iterator (what it cannot read throws: the cause is then copied, redacted)
+        for entry in super::options::array_from(&crate::transport::promise::call_method(v, "entries")?)?.iter() {
+            let pair = super::options::array_from(&entry)?;
+            parts.push(&pair.get(0));
+            parts.push(&pair.get(1));
         }
     }
     for p in parts.iter() {

@@ -343,6 +343,8 @@ describe("the API key appears in no error, log line or string, on any path", () 
     add("fetch rejects: the cause quotes it", () => scripted((u, init) => { throw new TypeError("failed", { cause: new Error(init.headers.authorization) }); }).account.get());
     add("fetch rejects: an error carrying the request (axios-style config)", () => scripted((u, init) => { throw Object.assign(new Error("Request failed"), { config: { url: u, headers: init.headers } }); }).account.get());
     add("fetch rejects: a plain object carrying the headers", () => scripted((u, init) => { throw { code: "ECONNRESET", headers: init.headers }; }).account.get());
+    add("fetch rejects: an error carrying a Headers of the request", () => scripted((u, init) => { throw Object.assign(new Error("Request failed"), { headers: new Headers(init.headers) }); }).account.get());
+    add("fetch rejects: an error carrying a Map of the request's headers", () => scripted((u, init) => { throw Object.assign(new Error("Request failed"), { sent: new Map(Object.entries(init.headers)) }); }).account.get());
     add("fetch rejects: a string quoting the key", () => scripted((u, init) => { throw `boom ${init.headers.authorization}`; }).account.get());
     add("connection refused", () => new Asyntai({ apiKey: key, baseURL: refusedURL, maxRetries: 0 }).account.get());
     add("timeout", () => scripted(() => new Promise(() => {}), { timeout: 20 }).account.get());
