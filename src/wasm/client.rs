@@ -359,8 +359,9 @@ impl Asyntai {
 
     /// The base URL requests go to.
     #[wasm_bindgen(getter, js_name = baseURL)]
-    pub fn base_url(&self) -> String {
-        self.shared.client.base_url().to_owned()
+    pub fn base_url(&self) -> JsValue {
+        // a JavaScript string made here: the glue then has no wasm string to copy out and free
+        JsValue::from_str(self.shared.client.base_url())
     }
 
     /// `POST /chat/`

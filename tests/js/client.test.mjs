@@ -499,6 +499,13 @@ describe("client options", () => {
     );
   });
 
+  it("client.baseURL: where requests go, with its trailing slash; the default one when none is given", () => {
+    const bare = fake.url.replace(/\/$/, "");
+    assert.strictEqual(client({ baseURL: bare }).baseURL, `${bare}/`);
+    assert.strictEqual(client({ baseURL: fake.url }).baseURL, fake.url);
+    assert.strictEqual(new Asyntai({ apiKey: KEY, fetch: async () => new Response("{}") }).baseURL, "https://asyntai.com/api/v1/");
+  });
+
   it("no `fetch` option and no global fetch: a clear AsyntaiError at construction; the global one when it is back", () => {
     const saved = globalThis.fetch;
     delete globalThis.fetch;
