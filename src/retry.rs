@@ -85,9 +85,9 @@ fn parse_seconds(v: &str) -> Option<f64> {
     if v.ends_with('.') {
         return None;
     }
-    let whole: u32 = int.parse().ok()?;
-    let part: u32 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
-    Some(f64::from(whole) + f64::from(part) / 10f64.powi(frac.len() as i32))
+    let whole = crate::text::digits(int)?;
+    let part = if frac.is_empty() { 0 } else { crate::text::digits(frac)? };
+    Some(whole as f64 + part as f64 / 10f64.powi(frac.len() as i32))
 }
 
 /// IMF-fixdate to milliseconds since the Unix epoch.
@@ -95,22 +95,23 @@ fn parse_http_date(v: &str) -> Option<f64> {
     // "Sun, 06 Nov 1994 08:49:37 GMT"
     let rest = v.split_once(',').map_or(v, |(_, r)| r);
     let mut parts = rest.split_ascii_whitespace();
-    let day: u32 = parts.next()?.parse().ok()?;
+    // each number is digits only (no sign)
+    let num = |p: Option<&str>| p.and_then(crate::text::digits);
+    let day = num(parts.next())?;
     let month = match parts.next()?.to_ascii_lowercase().as_str() {
         "jan" => 1, "feb" => 2, "mar" => 3, "apr" => 4, "may" => 5, "jun" => 6,
         "jul" => 7, "aug" => 8, "sep" => 9, "oct" => 10, "nov" => 11, "dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = num(parts.next())?;
     let mut hms = parts.next()?.split(':');
-    let h: u32 = hms.next()?.parse().ok()?;
-    let m: u32 = hms.next()?.parse().ok()?;
-    let s: u32 = hms.next()?.parse().ok()?;
+    let (h, m, s) = (num(hms.next())?, num(hms.next())?, num(hms.next())?);
     if !matches!(parts.next(), Some("GMT" | "UTC")) || !(1..=31).contains(&day) || !(1..=9999).contains(&year) || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 86_400 + i64::from(h * 3600 + m * 60 + s)) * 1000) as f64)
+    // all in range: the casts are exact
+    let days = days_from_civil(year as i64, month, day as u32);
+    Some(((days * 86_400 + (h * 3600 + m * 60 + s) as i64) * 1000) as f64)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -190,7 +191,9 @@ mod tests {
         let now = 784_111_777_000.0 - 10_000.0;
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(10.0));
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 20_000.0), Some(0.0));
-        for bad in ["", "soon", "-1", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT", "1e3", "Sun, 06 Nov 99999999999999999 08:49:37 GMT"] {
+        for bad in ["", "soon", "-1", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT", "1e3", "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+            // IMF-fixdate's numbers are digits only: no sign (`str::parse` would take `+`)
+            "Sun, +6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov +1994 08:49:37 GMT", "Sun, 06 Nov 1994 +8:49:37 GMT", "+5"] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad}");
         }
     }

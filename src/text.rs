@@ -49,9 +49,37 @@ pub(crate) fn int(n: u64) -> String {
     digits[at..].iter().map(|&d| char::from(d)).collect()
 }
 
+/// A string of ASCII digits (nothing else: no sign, no space) as the integer it spells; `None` when
+/// it is empty, holds anything else or is past `u64::MAX`. One reader instead of `str::parse` per
+/// integer type.
+pub(crate) fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::int;
+    use super::{digits, int};
+
+    #[test]
+    fn digits_read_as_the_standard_library_reads_unsigned_integers_without_a_sign() {
+        let mut cases: Vec<String> = ["", "0", "00", "007", "9", "10", "255", "256", "4294967295", "4294967296", "18446744073709551615",
+            "18446744073709551616", "99999999999999999999", "+1", "-1", " 1", "1 ", "1.0", "1e3", "١", "12a", "a12", "0x10"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut n = 1u64;
+        while let Some(next) = n.checked_mul(3) {
+            cases.extend([(n - 1).to_string(), n.to_string(), (n + 1).to_string()]);
+            n = next;
+        }
+        for s in cases {
+            let std = if s.starts_with('+') { None } else { s.parse::<u64>().ok() };
+            assert_eq!(digits(&s), std, "{s:?}");
+        }
+    }
 
     #[test]
     fn integers_read_as_the_standard_library_writes_them() {

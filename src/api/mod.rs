@@ -357,7 +357,7 @@ impl FromStr for WebsiteId {
         if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(WebsiteId::error());
         }
-        s.parse::<u64>().map(WebsiteId).map_err(|_| WebsiteId::error())
+        crate::text::digits(s).map(WebsiteId).ok_or_else(WebsiteId::error)
     }
 }
 

@@ -245,7 +245,7 @@ pub fn is_loopback(host: &str) -> bool {
         || h == "[::1]"
         || (h.starts_with("127.")
             && h.split('.').count() == 4
-            && h.split('.').all(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u8>().is_ok()))
+            && h.split('.').all(|p| crate::text::digits(p).is_some_and(|n| n <= 255)))
 }
 
 #[cfg(test)]
