@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{rules, to_json, ApiRequest, Extra, FromParams, Operation, Params, WebsiteId};
+use super::{rules, ApiRequest, Extra, FromParams, JsonObject, Operation, Params, WebsiteId};
 use crate::error::Error;
 
 /// `chat.send({ message, session_id?, website_id? })`: a visitor's message; the answer is the AI's.
@@ -29,7 +29,12 @@ impl Operation for ChatRequest {
     }
 
     fn build(&self) -> ApiRequest {
-        ApiRequest::post("chat/", to_json(self))
+        // the fields in the order serde writes them (tests check the two agree)
+        let body = JsonObject::new()
+            .string("message", &self.message)
+            .opt_string("session_id", self.session_id.as_deref())
+            .opt_integer("website_id", self.website_id.map(|w| w.0));
+        ApiRequest::post("chat/", body.finish())
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    encode_segment, list_path, rules, to_json, website_id_as_string, ApiRequest, Body, Extra, FromParams, Method,
+    encode_segment, list_path, rules, website_id_as_string, ApiRequest, Body, Extra, FromParams, JsonObject, Method,
     Operation, Params, WebsiteId,
 };
 use crate::error::Error;
@@ -65,7 +65,8 @@ impl Operation for AddTextRequest {
     fn validate(&self) -> Result<(), Error> {
         rules::text("title", &self.title)?;
         rules::text("content", &self.content)?;
-        if self.content.chars().count() < MIN_CONTENT_CHARS {
+        // characters, not bytes: the bytes that start one (no `chars().count()` machinery in the wasm)
+        if self.content.bytes().filter(|b| b & 0xC0 != 0x80).count() < MIN_CONTENT_CHARS {
             return Err(Error::validation(
                 "content",
                 cat!("`content` must be at least ", int(MIN_CONTENT_CHARS as u64), " characters long"),
@@ -74,7 +75,11 @@ impl Operation for AddTextRequest {
         rules::website_id(self.website_id)
     }
     fn build(&self) -> ApiRequest {
-        ApiRequest::post("knowledge/text/", to_json(self))
+        let body = JsonObject::new()
+            .string("title", &self.title)
+            .string("content", &self.content)
+            .opt_digits("website_id", self.website_id.map(|w| w.0));
+        ApiRequest::post("knowledge/text/", body.finish())
     }
 }
 
@@ -108,7 +113,8 @@ impl Operation for AddUrlRequest {
         rules::website_id(self.website_id)
     }
     fn build(&self) -> ApiRequest {
-        ApiRequest::post("knowledge/url/", to_json(self))
+        let body = JsonObject::new().string("url", &self.url).opt_digits("website_id", self.website_id.map(|w| w.0));
+        ApiRequest::post("knowledge/url/", body.finish())
     }
 }
 

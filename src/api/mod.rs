@@ -413,10 +413,6 @@ pub(crate) mod website_id_as_string {
     }
 }
 
-/// The JSON text of a request body (its strings and integers only: nothing fails to serialize).
-pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| String::from("{}"))
-}
 
 /// The rules of a paged list's shared fields: `limit`, `website_id` and the `since`/`before` window.
 fn check_window(limit: Option<u32>, website_id: Option<WebsiteId>, since: Option<&str>, before: Option<&str>) -> Result<(), Error> {

@@ -220,16 +220,22 @@ pub fn parse_http_url(url: &str) -> Option<(bool, &str)> {
     } else {
         return None;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    // Searched byte by byte (each delimiter is ASCII, so every cut is on a char boundary): no
+    // `str` pattern searchers in the wasm for these.
+    let upto = |s: &'_ str, stop: fn(u8) -> bool| s.bytes().position(stop).unwrap_or(s.len());
+    let authority = rest.get(..upto(rest, |b| matches!(b, b'/' | b'?' | b'#')))?;
+    let hostport = match authority.bytes().rposition(|b| b == b'@') {
+        Some(at) => authority.get(at + 1..)?,
+        None => authority,
+    };
     let host = if let Some(inner) = hostport.strip_prefix('[') {
         // an IP literal: closed, and not empty
-        match inner.find(']') {
-            Some(end) if end > 0 => hostport.get(..end + 2)?,
+        match upto(inner, |b| b == b']') {
+            end if end > 0 && end < inner.len() => hostport.get(..end + 2)?,
             _ => return None,
         }
     } else {
-        hostport.split(':').next().unwrap_or("")
+        hostport.get(..upto(hostport, |b| b == b':'))?
     };
     if host.is_empty() {
         return None;

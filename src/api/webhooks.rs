@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{encode_segment, rules, to_json, website_id_as_string, ApiRequest, Extra, FromParams, Operation, Params, WebsiteId};
+use super::{encode_segment, rules, website_id_as_string, ApiRequest, Extra, FromParams, JsonObject, Operation, Params, WebsiteId};
 use crate::error::Error;
 
 /// The events a webhook can subscribe to: the reference's four, and what the vendor's own clients
@@ -37,7 +37,11 @@ impl Operation for CreateWebhookRequest {
         rules::website_id(self.website_id)
     }
     fn build(&self) -> ApiRequest {
-        ApiRequest::post("webhooks/", to_json(self))
+        let body = JsonObject::new()
+            .string("url", &self.url)
+            .strings("events", &self.events)
+            .opt_digits("website_id", self.website_id.map(|w| w.0));
+        ApiRequest::post("webhooks/", body.finish())
     }
 }
 
