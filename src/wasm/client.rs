@@ -5,7 +5,6 @@
 //! `lib/errors.js`.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
@@ -97,7 +96,7 @@ impl Shared {
             shared: self.clone(),
             first: None,
             first_result: None,
-            items: VecDeque::new(),
+            items: Vec::new(),
             pager: Pager::new(op.page_size(), op.before()),
             items_key: op.items_key(),
             cursor_key: op.cursor_key(),
@@ -134,7 +133,8 @@ struct PagerState {
     /// while it is pending; then how it settled, until the iteration takes it.
     first: Option<Promise>,
     first_result: Option<Result<JsValue, JsValue>>,
-    items: VecDeque<JsValue>,
+    /// The page's items not yet handed out, last first (`pop` hands out the next).
+    items: Vec<JsValue>,
     /// The list's request and options, for the next pages.
     op: Box<dyn PagedRequest>,
     options: CallOptions,
@@ -181,7 +181,7 @@ impl PageIterator {
             loop {
                 let next = {
                     let mut s = state.borrow_mut();
-                    if let Some(item) = s.items.pop_front() {
+                    if let Some(item) = s.items.pop() {
                         return Ok(iter_result(&item, false));
                     }
                     if s.done {
@@ -225,17 +225,18 @@ impl PageIterator {
                 let items: Vec<JsValue> = if Array::is_array(&list) { Array::from(&list).iter().collect() } else { Vec::new() };
                 let key = JsValue::from_str(s.cursor_key);
                 let count = items.len();
-                let mut kept = VecDeque::with_capacity(count);
+                let mut kept = Vec::with_capacity(count);
                 let mut cursors = Vec::with_capacity(count);
                 for item in items {
                     let cursor = Reflect::get(&item, &key).ok().and_then(|c| c.as_string());
                     if s.pager.keep(cursor.as_deref()) {
-                        kept.push_back(item);
+                        kept.push(item);
                         cursors.push(cursor);
                     }
                 }
                 s.before = s.pager.next(count, cursors.iter().map(Option::as_deref));
                 s.done = s.before.is_none();
+                kept.reverse();
                 s.items = kept;
             }
         })
