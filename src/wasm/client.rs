@@ -35,10 +35,10 @@ impl Shared {
     }
 
     /// Validates and builds `op` with the call's options.
-    fn prepare(&self, op: &dyn Request, o: CallOptions) -> Result<(ApiRequest, CallSettings<JsValue>), Error> {
+    fn prepare(&self, op: &dyn Request, o: &CallOptions) -> Result<(ApiRequest, CallSettings<JsValue>), Error> {
         let body = o.body.as_ref().map(|(keys, text)| (keys.as_slice(), text.as_str()));
         let req = self.client.prepare(op, &o.query, body)?;
-        Ok((req, self.client.settings(o.timeout_ms, o.max_retries, o.headers, o.signal)))
+        Ok((req, self.client.settings(o.timeout_ms, o.max_retries, o.headers.clone(), o.signal.clone())))
     }
 
     /// Sends a prepared request: its body, or the JavaScript error.
@@ -61,7 +61,7 @@ impl Shared {
 
     /// An operation, validated and sent.
     fn call_op(self: &Rc<Self>, op: Result<Box<dyn Request>, Error>, opts: &JsValue) -> Promise {
-        match op.and_then(|op| self.prepare(&*op, options::call_options(opts)?)) {
+        match op.and_then(|op| self.prepare(&*op, &options::call_options(opts)?)) {
             Ok((req, settings)) => self.send(req, settings, None),
             Err(e) => self.reject(e),
         }
@@ -84,9 +84,8 @@ impl Shared {
     fn paged_op(self: &Rc<Self>, op: Result<Box<dyn PagedRequest>, Error>, opts: &JsValue) -> Promise {
         let prepared = op.and_then(|op| {
             let o = options::call_options(opts)?;
-            let again = o.clone();
-            let (req, settings) = self.prepare(op.as_request(), o)?;
-            Ok((op, req, settings, again))
+            let (req, settings) = self.prepare(op.as_request(), &o)?;
+            Ok((op, req, settings, o))
         });
         let (op, req, settings, again) = match prepared {
             Ok(p) => p,
@@ -194,8 +193,7 @@ impl PageIterator {
                     } else if let Some(before) = s.before.take() {
                         let shared = s.shared.clone();
                         s.op.set_before(before);
-                        let o = s.options.clone();
-                        match shared.prepare(s.op.as_request(), o) {
+                        match shared.prepare(s.op.as_request(), &s.options) {
                             Ok((req, settings)) => Next::Wait(shared.send(req, settings, None)),
                             Err(e) => Next::Settled(Err(errors::to_js(e, None, shared.client.redactor()))),
                         }
@@ -500,7 +498,7 @@ impl Knowledge {
             p.finish()?;
             Ok((UploadSpreadsheetRequest { file, filename, website_id }, options::call_options(&options)?))
         };
-        match read().and_then(|(upload, o)| shared.prepare(&upload, o).map(|(req, settings)| (upload, req, settings))) {
+        match read().and_then(|(upload, o)| shared.prepare(&upload, &o).map(|(req, settings)| (upload, req, settings))) {
             Ok((upload, req, settings)) => shared.send(req, settings, Some(upload)),
             Err(e) => shared.reject(e),
         }
