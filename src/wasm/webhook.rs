@@ -284,6 +284,13 @@ fn copy_out(bytes: &Uint8Array) -> Vec<u8> {
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
 pub struct Webhook {
+    /// Shared with the copy `verifyRequest` hands to the body's promise (a clone is a count, not a
+    /// copy of the keys: no `Vec` cloning code in the module).
+    inner: alloc::rc::Rc<Secrets>,
+}
+
+#[derive(Debug)]
+struct Secrets {
     verifier: Verifier,
     /// The secrets as given, for `node:crypto`.
     secrets: Vec<JsValue>,
@@ -299,18 +306,18 @@ impl Webhook {
         };
         if body.len >= NODE_CRYPTO_MIN {
             if let Some(crypto) = node_crypto() {
-                self.verifier.check_secrets()?;
+                self.inner.verifier.check_secrets()?;
                 let tag = parse_header_bytes(&header)?;
                 let mut ok = false;
                 let data = &body.js;
-                for secret in &self.secrets {
+                for secret in &self.inner.secrets {
                     let digest = copy_out(&crypto.create_hmac("sha256", secret).update(data).digest());
                     ok |= same(&digest, &tag);
                 }
                 return if ok { Ok(()) } else { Err(Reason::SignatureMismatch) };
             }
         }
-        self.verifier.verify_bytes(body.bytes(), &header)
+        self.inner.verifier.verify_bytes(body.bytes(), &header)
     }
 
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
@@ -334,7 +341,7 @@ impl Webhook {
             };
             verifier.add(&text);
         }
-        Ok(Webhook { verifier, secrets: list })
+        Ok(Webhook { inner: alloc::rc::Rc::new(Secrets { verifier, secrets: list }) })
     }
 }
 
@@ -400,7 +407,7 @@ impl Webhook {
     pub fn sign(secret: JsValue, raw_body: JsValue) -> Result<JsValue, JsValue> {
         let body = body_of(&raw_body)?;
         let hook = Webhook::from_secrets(&secret)?;
-        let hex = hook.verifier.sign(body.bytes()).map_err(verification_error)?;
+        let hex = hook.inner.verifier.sign(body.bytes()).map_err(verification_error)?;
         // The 64 ASCII digits decoded by the TextDecoder the module already holds, straight from a
         // view on wasm memory (no Rust `String` made and handed over).
         let memory = wasm_bindgen::memory().unchecked_into::<View>().buffer();
