@@ -152,7 +152,10 @@ pub fn check_header(where_: &str, name: &str, value: &str) -> Result<String, Err
 pub fn merge_headers(list: &mut Vec<(String, String)>, where_: &str, extra: &[(String, Option<String>)]) -> Result<(), Error> {
     for (name, value) in extra {
         let key = check_header(where_, name, value.as_deref().unwrap_or(""))?;
-        list.retain(|(k, _)| *k != key);
+        // the list's names are unique (each is added here): one to replace at most
+        if let Some(at) = list.iter().position(|(k, _)| *k == key) {
+            list.remove(at);
+        }
         if let Some(v) = value {
             list.push((key, v.clone()));
         }

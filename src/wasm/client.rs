@@ -220,12 +220,13 @@ impl PageIterator {
                 };
                 let mut s = state.borrow_mut();
                 let list = Reflect::get(&body, &s.items_key.into()).unwrap_or(JsValue::UNDEFINED);
-                let items: Vec<JsValue> = if Array::is_array(&list) { Array::from(&list).iter().collect() } else { Vec::new() };
+                // read through a copy (the page's array is the caller's now); not an array: no items
+                let items = if Array::is_array(&list) { Array::from(&list) } else { Array::new() };
                 let key = JsValue::from_str(s.cursor_key);
-                let count = items.len();
+                let count = items.length() as usize;
                 let mut kept = Vec::with_capacity(count);
                 let mut cursors = Vec::with_capacity(count);
-                for item in items {
+                for item in items.iter() {
                     let cursor = Reflect::get(&item, &key).ok().and_then(|c| c.as_string());
                     if s.pager.keep(cursor.as_deref()) {
                         kept.push(item);
