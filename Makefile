@@ -118,7 +118,7 @@ FORCE:
 .PRECIOUS: .stamps/wasm-flags-%
 
 # Each wasm module builds in its own target dir: one feature set per dir, no module overwriting another.
-target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/order-functions.mjs scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs .stamps/wasm-flags-% | toolchain
+target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/wasm-binary.mjs scripts/order-functions.mjs scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs .stamps/wasm-flags-% | toolchain
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) $(if $(BUILD_STD_$*),RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $(BUILD_STD_RUSTFLAGS)") \
 	  cargo build --lib --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*) $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS))
 	rm -rf target/wasm-out/$*

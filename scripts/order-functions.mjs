@@ -18,6 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { name, readU32, skipDesc, u32 } from './wasm-binary.mjs';
 
 const [path, wasmOpt, ...flags] = process.argv.slice(2);
 if (!path || !wasmOpt) throw new Error('usage: node scripts/order-functions.mjs <module.wasm> <wasm-opt> <flags...>');
@@ -25,29 +26,6 @@ const SEQUENCE = 4;
 const WINDOW_BYTES = 1500;
 
 const wasm = readFileSync(path);
-
-/** Unsigned LEB128 at `at`: [value, next offset]. */
-function readU32(buf, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-function u32(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return Buffer.from(out);
-}
-const name = (s) => Buffer.concat([u32(Buffer.byteLength(s)), Buffer.from(s)]);
 
 /** The module's sections, how many of its functions are imported, and each defined function's body. */
 function parse(buf) {
@@ -78,28 +56,8 @@ function parse(buf) {
         p += len;
         [len, p] = readU32(buf, p); // field name
         p += len;
-        const kind = buf[p++];
-        const limits = () => {
-          const flags = buf[p++];
-          [, p] = readU32(buf, p);
-          if (flags & 1) [, p] = readU32(buf, p);
-        };
-        if (kind === 0x00) {
-          [, p] = readU32(buf, p);
-          imported++;
-        } else if (kind === 0x01) {
-          p++; // element type
-          limits();
-        } else if (kind === 0x02) {
-          limits();
-        } else if (kind === 0x03) {
-          p += 2; // value type, mutability
-        } else if (kind === 0x04) {
-          p++;
-          [, p] = readU32(buf, p);
-        } else {
-          throw new Error(`${path}: unknown import kind ${kind}`);
-        }
+        if (buf[p] === 0x00) imported++; // a function
+        p = skipDesc(buf, p);
       }
     }
     if (id === 10) {

@@ -11,6 +11,7 @@
 // Usage: node scripts/short-names.mjs <wasm-bindgen out dir: asyntai_edge_bg.wasm and asyntai_edge_bg.js>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { name, readU32, skipDesc, u32 } from './wasm-binary.mjs';
 
 const GLUE_MODULE = './asyntai_edge_bg.js';
 // The import object's one key (lib/instantiate.js passes the glue under it).
@@ -23,48 +24,6 @@ const gluePath = join(dir, 'asyntai_edge_bg.js');
 const wasm = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, 'utf8');
 if (/\$\d/.test(glue)) throw new Error(`${gluePath} already has $<digit> names (renamed twice?)`);
-
-/** Unsigned LEB128 at `at`: [value, next offset]. */
-function readU32(buf, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = buf[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-function u32(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return Buffer.from(out);
-}
-const name = (s) => Buffer.concat([u32(Buffer.byteLength(s)), Buffer.from(s)]);
-
-/** Skips an import's description (func, table, memory, global or tag) and returns the offset after it. */
-function skipDesc(buf, at) {
-  const kind = buf[at++];
-  const limits = (p) => {
-    const flags = buf[p++];
-    [, p] = readU32(buf, p);
-    if (flags & 1) [, p] = readU32(buf, p);
-    return p;
-  };
-  switch (kind) {
-    case 0x00: return readU32(buf, at)[1]; // func: type index
-    case 0x01: return limits(at + 1); // table: reftype, limits
-    case 0x02: return limits(at); // memory: limits
-    case 0x03: return at + 2; // global: valtype, mutability
-    case 0x04: return readU32(buf, at + 1)[1]; // tag: attribute, type index
-    default: throw new Error(`unknown import kind ${kind}`);
-  }
-}
 
 // Imports whose glue functions are the same text but for the name (wasm-bindgen makes one per Rust
 // declaration: `.length` of a string and of an array, `Promise.resolve` in two modules...) become one
