@@ -246,7 +246,6 @@ impl AsOptions for RequestOptions {
     }
 }
 
-
 impl<T> Clone for Client<T> {
     fn clone(&self) -> Self {
         Client { inner: self.inner.clone(), options: self.options.clone() }

@@ -413,7 +413,6 @@ pub(crate) mod website_id_as_string {
     }
 }
 
-
 /// The rules of a paged list's shared fields: `limit`, `website_id` and the `since`/`before` window.
 fn check_window(limit: Option<u32>, website_id: Option<WebsiteId>, since: Option<&str>, before: Option<&str>) -> Result<(), Error> {
     rules::limit(limit)?;
