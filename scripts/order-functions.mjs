@@ -83,6 +83,7 @@ function order(bodies) {
     for (let i = 0; i + SEQUENCE <= body.length; i++) set.add(body.readUInt32LE(i));
     return set;
   });
+  const out = [];
   const placed = new Uint8Array(bodies.length);
   const window = new Map(); // sequence -> how many functions in the window hold it
   const recent = [];
@@ -103,7 +104,6 @@ function order(bodies) {
       }
     }
   };
-  const out = [];
   if (bodies.length) place(0);
   while (out.length < bodies.length) {
     let best = -1;
