@@ -103,7 +103,10 @@ impl Redactor {
                 a.message = r(a.message);
                 a.error = a.error.map(r);
                 a.body = r(a.body);
-                a.headers = a.headers.into_iter().map(|(k, v)| (r(k), r(v))).collect();
+                for (k, v) in &mut a.headers {
+                    *k = r(core::mem::take(k));
+                    *v = r(core::mem::take(v));
+                }
                 Error::Api(a)
             }
             other => other,

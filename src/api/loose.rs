@@ -217,14 +217,15 @@ impl Params {
             Some(Loose::Array(items)) => items,
             Some(v) => return Err(wrong_type(field, "an array of strings", &v)),
         };
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Loose::String(s) => Ok(s),
-                other => Err(wrong_type(&cat!(field, "[", int(i as u64), "]"), "a string", &other)),
-            })
-            .collect()
+        // A plain loop: `collect` into a `Result` brought ~1 kB of iterator adapters into the wasm.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, v) in items.into_iter().enumerate() {
+            match v {
+                Loose::String(s) => out.push(s),
+                other => return Err(wrong_type(&cat!(field, "[", int(i as u64), "]"), "a string", &other)),
+            }
+        }
+        Ok(out)
     }
 
     /// A non-negative integer (a byte count), when given.
@@ -252,10 +253,13 @@ impl Params {
         if self.lenient {
             return Ok(());
         }
-        match self.map.into_iter().find(|(_, v)| *v != Loose::Null) {
+        match self.map.into_iter().find(|(_, v)| !matches!(v, Loose::Null)) {
             None => Ok(()),
             Some((k, _)) => {
-                let shown: String = k.chars().filter(|c| !c.is_control()).take(64).collect();
+                let mut shown = String::new();
+                for c in k.chars().filter(|c| !c.is_control()).take(64) {
+                    shown.push(c);
+                }
                 Err(Error::validation(shown.clone(), cat!("unknown option `", shown, "`")))
             }
         }

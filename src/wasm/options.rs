@@ -92,7 +92,13 @@ pub fn loose(v: &JsValue, depth: u32) -> Loose {
     }
     if is_array(v) {
         return match array_from(v) {
-            Ok(items) => Loose::Array(items.iter().map(|item| loose(&item, depth + 1)).collect()),
+            Ok(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    out.push(loose(&item, depth + 1));
+                }
+                Loose::Array(out)
+            }
             Err(_) => Loose::Other("an array that could not be read"),
         };
     }
@@ -392,12 +398,17 @@ fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
         return Err(Error::validation("body", "`body` must be an object of extra JSON fields"));
     }
     let keys = object_keys(init).map_err(|_| Error::validation("body", "`body` could not be read"))?;
-    let keys = keys.iter().filter_map(|k| k.as_string()).collect();
+    let mut names = Vec::new();
+    for k in keys.iter() {
+        if let Some(k) = k.as_string() {
+            names.push(k);
+        }
+    }
     let text = js_sys::JSON::stringify(init)
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| Error::validation("body", "`body` must be JSON-compatible (no BigInt, no cycles)"))?;
-    Ok(Some((keys, text)))
+    Ok(Some((names, text)))
 }
 
 /// A `Uint8Array` over the bytes of an `ArrayBuffer` (of any realm) or of any view (`Uint8Array`,

@@ -323,7 +323,11 @@ impl Webhook {
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
         let list: Vec<JsValue> = if array_is_array(secret).unwrap_or(false) {
             let n = secret.unchecked_ref::<Text>().length().unwrap_or(0);
-            (0..n).map(|i| reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)).collect()
+            let mut list = Vec::new();
+            for i in 0..n {
+                list.push(reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED));
+            }
+            list
         } else {
             alloc::vec![secret.clone()]
         };
