@@ -451,7 +451,7 @@ impl<T: Transport> Client<T> {
             if wire_fields.contains(&k.as_str()) {
                 return Err(Error::validation(cat!("query.", k), cat!("`query.", k, "` is a documented parameter: pass it as `", k, "`")));
             }
-            if k.is_empty() || k.chars().chain(v.chars()).any(char::is_control) {
+            if k.is_empty() || crate::api::rules::has_control(k) || crate::api::rules::has_control(v) {
                 return Err(Error::validation("query", "`query` names and values must be non-empty and hold no control characters"));
             }
         }

@@ -13,7 +13,7 @@
 mod encode;
 mod loose;
 pub mod response;
-mod rules;
+pub(crate) mod rules;
 
 pub mod account;
 pub mod chat;

@@ -10,7 +10,8 @@ pub const MAX_TOKEN_LEN: usize = 2048;
 pub const SOURCES: &[&str] =
     &["widget", "api", "whatsapp", "instagram", "messenger", "gorgias", "freshchat", "zapier"];
 
-fn has_control(s: &str) -> bool {
+/// Whether `s` holds a control character (C0, DEL or C1).
+pub(crate) fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
