@@ -42,11 +42,11 @@ WASM_OPT_LEVEL_core := -Os -ocimfs 15
 WASM_OPT_LEVEL_webhooks := -Oz -ocimfs 30
 WASM_OPT_LEVEL_testing := -Oz
 # Then scripts/order-functions.mjs orders each module's functions for gzip (similar code side by side)
-# and has wasm-opt move them, writing the module as the optimizing run did (-Os = --optimize-level 2
-# --shrink-level 1, -Oz = 2 and 2): main module 52,258 -> 51,606 B gzip, webhooks 9,324 -> 9,168 B.
-WASM_OPT_WRITE_core := --optimize-level 2 --shrink-level 1
-WASM_OPT_WRITE_webhooks := --optimize-level 2 --shrink-level 2
-WASM_OPT_WRITE_testing := --optimize-level 2 --shrink-level 2
+# and has wasm-opt move them, writing the module as the optimizing run did: main module 52,258 ->
+# 51,606 B gzip, webhooks 9,324 -> 9,168 B. The writer's levels follow from the module's wasm-opt level
+# (-Os = --optimize-level 2 --shrink-level 1, -Oz = 2 and 2); another level stops the build here.
+wasm_opt_write = $(if $(filter -Oz,$(WASM_OPT_LEVEL_$(1))),--optimize-level 2 --shrink-level 2,$(if \
+  $(filter -Os,$(WASM_OPT_LEVEL_$(1))),--optimize-level 2 --shrink-level 1,$(error WASM_OPT_LEVEL_$(1): give its writer levels in wasm_opt_write)))
 # wasm module -> std rebuilt with it, panics aborting at once (no panic message, location or
 # formatting code: a panic in wasm traps either way, and this crate does not panic on any path input
 # reaches). Stable rustc, unstable flags: RUSTC_BOOTSTRAP=1 for these builds only, std's source from
@@ -109,7 +109,7 @@ $(CHROMIUM):
 # --- the package -----------------------------------------------------------------------------
 # A module's build flags, kept in .stamps/wasm-flags-<module>: the file is rewritten only when they
 # change, so that a change of flags here rebuilds that module, and nothing else does.
-WASM_FLAGS_OF = $(FEATURES_$*) $(OPT_LEVEL_$*) $(WASM_OPT_LEVEL_$*) $(WASM_OPT_WRITE_$*) $(WASM_OPT_FLAGS) $(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS) \
+WASM_FLAGS_OF = $(FEATURES_$*) $(OPT_LEVEL_$*) $(WASM_OPT_LEVEL_$*) $(call wasm_opt_write,$*) $(WASM_OPT_FLAGS) $(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS) \
   $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS) $(BUILD_STD_RUSTFLAGS))
 .stamps/wasm-flags-%: FORCE
 	@mkdir -p .stamps
@@ -124,7 +124,7 @@ target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/wasm-binary.mjs scri
 	rm -rf target/wasm-out/$*
 	wasm-bindgen --target bundler --out-dir target/wasm-out/$* target/wasm-$*/$(WASM_TARGET)/release/asyntai_edge.wasm
 	$(TOOLS)/wasm-opt $(WASM_OPT_LEVEL_$*) $(WASM_OPT_FLAGS) $@ -o $@
-	node scripts/order-functions.mjs $@ $(TOOLS)/wasm-opt $(WASM_OPT_WRITE_$*) $(WASM_FEATURES)
+	node scripts/order-functions.mjs $@ $(TOOLS)/wasm-opt $(call wasm_opt_write,$*) $(WASM_FEATURES)
 	node scripts/short-names.mjs target/wasm-out/$*
 	node scripts/inline-catch.mjs target/wasm-out/$*
 	node scripts/freed-guard.mjs target/wasm-out/$*
