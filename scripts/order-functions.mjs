@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { name, readU32, skipDesc, u32 } from './wasm-binary.mjs';
+import { importsOf, name, readU32, sectionsOf, u32 } from './wasm-binary.mjs';
 
 const [path, wasmOpt, ...flags] = process.argv.slice(2);
 if (!path || !wasmOpt) throw new Error('usage: node scripts/order-functions.mjs <module.wasm> <wasm-opt> <flags...>');
@@ -33,45 +33,23 @@ function parse(buf) {
   const sections = [];
   const bodies = [];
   let imported = 0;
-  let at = 8;
-  while (at < buf.length) {
-    const start = at;
-    const id = buf[at++];
-    let size;
-    [size, at] = readU32(buf, at);
-    const end = at + size;
+  for (const { id, start, body, end } of sectionsOf(buf)) {
     if (id === 0) {
-      const [len, p] = readU32(buf, at);
+      const [len, p] = readU32(buf, body);
       sections.push({ start, end, custom: buf.toString('utf8', p, p + len) });
     } else {
       sections.push({ start, end });
     }
-    if (id === 2) {
-      let count;
-      let p;
-      [count, p] = readU32(buf, at);
-      for (let i = 0; i < count; i++) {
-        let len;
-        [len, p] = readU32(buf, p); // module name
-        p += len;
-        [len, p] = readU32(buf, p); // field name
-        p += len;
-        if (buf[p] === 0x00) imported++; // a function
-        p = skipDesc(buf, p);
-      }
-    }
+    if (id === 2) imported = importsOf(buf, body).filter((i) => buf[i.desc] === 0x00).length; // functions
     if (id === 10) {
-      let count;
-      let p;
-      [count, p] = readU32(buf, at);
-      for (let i = 0; i < count; i++) {
+      let [count, p] = readU32(buf, body);
+      while (count--) {
         let len;
         [len, p] = readU32(buf, p);
         bodies.push(buf.subarray(p, p + len));
         p += len;
       }
     }
-    at = end;
   }
   return { sections, imported, bodies };
 }

@@ -11,7 +11,7 @@
 // Usage: node scripts/short-names.mjs <wasm-bindgen out dir: asyntai_edge_bg.wasm and asyntai_edge_bg.js>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { name, readU32, skipDesc, u32 } from './wasm-binary.mjs';
+import { importsOf, name, readU32, sectionsOf, u32 } from './wasm-binary.mjs';
 
 const GLUE_MODULE = './asyntai_edge_bg.js';
 // The import object's one key (lib/instantiate.js passes the glue under it).
@@ -49,44 +49,36 @@ const short = (map, key) => {
   if (!map.has(key)) map.set(key, `$${map.size.toString(36)}`);
   return map.get(key);
 };
-let at = 8;
-while (at < wasm.length) {
-  const id = wasm[at];
-  const [size, body] = readU32(wasm, at + 1);
-  const end = body + size;
-  if (id !== 2 && id !== 7) {
-    parts.push(wasm.subarray(at, end));
-    at = end;
-    continue;
-  }
-  let [count, p] = readU32(wasm, body);
-  const out = [u32(count)];
-  while (count--) {
-    const [firstLen, first] = readU32(wasm, p);
-    let text = wasm.subarray(first, first + firstLen).toString();
-    p = first + firstLen;
-    if (id === 7) {
-      // export: name, kind, index. `__wbindgen_start` keeps its name (lib/instantiate.js calls it).
-      const descEnd = readU32(wasm, p + 1)[1];
-      out.push(name(text === START ? text : short(exports, text)), wasm.subarray(p, descEnd));
+for (const { id, start, body, end } of sectionsOf(wasm)) {
+  if (id === 2) {
+    // import: module, name, description
+    const entries = importsOf(wasm, body);
+    const out = [u32(entries.length)];
+    for (const { module, field, desc, end: descEnd } of entries) {
+      const glued = module === GLUE_MODULE;
+      const renamed = glued ? short(imports, sameAs.get(field)?.as ?? field) : field;
+      out.push(name(glued ? SHORT_MODULE : module), name(renamed), wasm.subarray(desc, descEnd));
+    }
+    if ((entries.length ? entries.at(-1).end : readU32(wasm, body)[1]) !== end) throw new Error('the import section: bytes left over');
+    const section = Buffer.concat(out);
+    parts.push(Buffer.from([id]), u32(section.length), section);
+  } else if (id === 7) {
+    // export: name, kind, index. `__wbindgen_start` keeps its name (lib/instantiate.js calls it).
+    let [count, p] = readU32(wasm, body);
+    const out = [u32(count)];
+    while (count--) {
+      const [len, at] = readU32(wasm, p);
+      const text = wasm.toString('utf8', at, at + len);
+      const descEnd = readU32(wasm, at + len + 1)[1];
+      out.push(name(text === START ? text : short(exports, text)), wasm.subarray(at + len, descEnd));
       p = descEnd;
-      continue;
     }
-    // import: module, name, description.
-    const [fieldLen, f] = readU32(wasm, p);
-    let field = wasm.subarray(f, f + fieldLen).toString();
-    const descEnd = skipDesc(wasm, f + fieldLen);
-    if (text === GLUE_MODULE) {
-      text = SHORT_MODULE;
-      field = short(imports, sameAs.get(field)?.as ?? field);
-    }
-    out.push(name(text), name(field), wasm.subarray(f + fieldLen, descEnd));
-    p = descEnd;
+    if (p !== end) throw new Error('the export section: bytes left over');
+    const section = Buffer.concat(out);
+    parts.push(Buffer.from([id]), u32(section.length), section);
+  } else {
+    parts.push(wasm.subarray(start, end));
   }
-  if (p !== end) throw new Error(`section ${id}: bytes left over`);
-  const section = Buffer.concat(out);
-  parts.push(Buffer.from([id]), u32(section.length), section);
-  at = end;
 }
 
 // The glue defines each import as `export function <name>(` and reaches each export as `wasm.<name>`.

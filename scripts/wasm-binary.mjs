@@ -46,3 +46,33 @@ export function skipDesc(buf, at) {
     default: throw new Error(`unknown import kind ${kind}`);
   }
 }
+
+/** The module's sections in order: each one's id, where it starts, where its contents start, where it ends. */
+export function sectionsOf(buf) {
+  const sections = [];
+  let at = 8;
+  while (at < buf.length) {
+    const [size, body] = readU32(buf, at + 1);
+    sections.push({ id: buf[at], start: at, body, end: body + size });
+    at = body + size;
+  }
+  return sections;
+}
+
+/**
+ * The entries of an import section whose contents start at `at`: each one's module and field names,
+ * where its description starts and where it ends.
+ */
+export function importsOf(buf, at) {
+  let count;
+  [count, at] = readU32(buf, at);
+  const imports = [];
+  while (count--) {
+    const [moduleLen, m] = readU32(buf, at);
+    const [fieldLen, f] = readU32(buf, m + moduleLen);
+    const desc = f + fieldLen;
+    at = skipDesc(buf, desc);
+    imports.push({ module: buf.toString('utf8', m, m + moduleLen), field: buf.toString('utf8', f, desc), desc, end: at });
+  }
+  return imports;
+}
