@@ -100,17 +100,17 @@ fn step(slot: usize) -> Step {
             release(slot);
             return Step::Done(result);
         }
-        let pending = SLOTS.with(|s| {
+        // The task goes back; the promise it waits on and the slot's callbacks come out (one borrow).
+        let (pending, callbacks) = SLOTS.with(|s| {
             let mut s = s.borrow_mut();
-            let entry = s.slots.get_mut(slot)?;
+            let Some(entry) = s.slots.get_mut(slot) else { return (None, None) };
             entry.task = Some(task);
-            entry.pending.take()
+            (entry.pending.take(), entry.callbacks.clone())
         });
         let Some(promise) = pending else {
             release(slot);
             return Step::Done(Err(JsValue::from_str("asyntai-edge: a task waited on something that is not a promise")));
         };
-        let callbacks = SLOTS.with(|s| s.borrow().slots.get(slot).and_then(|e| e.callbacks.clone()));
         let (ok, err) = match callbacks {
             Some(pair) => pair,
             None => {
