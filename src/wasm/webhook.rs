@@ -321,22 +321,18 @@ impl Webhook {
     }
 
     fn from_secrets(secret: &JsValue) -> Result<Webhook, JsValue> {
-        let list: Vec<JsValue> = if array_is_array(secret).unwrap_or(false) {
-            let n = secret.unchecked_ref::<Text>().length().unwrap_or(0);
-            let mut list = Vec::new();
-            for i in 0..n {
-                list.push(reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED));
-            }
-            list
-        } else {
-            alloc::vec![secret.clone()]
-        };
-        if list.is_empty() {
+        // A list is read one secret at a time, each checked as it comes: a bad entry ends the reading
+        // (`Object.assign([], { length: 2 ** 32 - 1 })` is refused at its first, not read to the end).
+        let listed = array_is_array(secret).unwrap_or(false);
+        let count = if listed { secret.unchecked_ref::<Text>().length().unwrap_or(0) } else { 1 };
+        if count == 0 {
             return Err(verification_error(Reason::MissingSecret));
         }
         let mut verifier = Verifier::new();
-        for s in &list {
-            let text = utf8(s);
+        let mut list = Vec::new();
+        for i in 0..count {
+            let s = if listed { reflect_get(secret, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED) } else { secret.clone() };
+            let text = utf8(&s);
             if s.is_null_or_undefined() || text.as_ref().is_some_and(Vec::is_empty) {
                 return Err(verification_error(Reason::MissingSecret));
             }
@@ -344,6 +340,7 @@ impl Webhook {
                 return Err(JsTypeError::new("A webhook secret must be a string (the whsec_ secret).").into());
             };
             verifier.add(&text);
+            list.push(s);
         }
         Ok(Webhook { inner: alloc::rc::Rc::new(Secrets { verifier, secrets: list }) })
     }

@@ -186,6 +186,13 @@ for (const [entry, mod] of [['asyntai-edge', main], ['asyntai-edge/webhooks', we
         throwsReason(() => new Webhook(secret), 'missing_secret');
       }
       throwsReason(() => Webhook.sign('', EVENT), 'missing_secret');
+      // A list is read entry by entry and refused at its first bad one: a sparse list as long as an
+      // array can be at once, and no entry after the bad one is read.
+      throwsReason(() => new Webhook(Object.assign([], { length: 2 ** 32 - 1 })), 'missing_secret');
+      let reads = 0;
+      const counted = new Proxy([SECRET, '', SECRET], { get: (t, k) => { if (k === '2') reads++; return Reflect.get(t, k); } });
+      throwsReason(() => new Webhook(counted), 'missing_secret');
+      assert.equal(reads, 0, 'the entry after the empty secret was read');
       assert.throws(() => new Webhook(42), TypeError);
       assert.throws(() => new Webhook([SECRET, 42]), TypeError);
     });
