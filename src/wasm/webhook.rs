@@ -125,8 +125,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = createHmac)]
     fn create_hmac(this: &NodeCrypto, algorithm: &str, key: &JsValue) -> Hmac;
     type Hmac;
-    #[wasm_bindgen(method)]
-    fn update(this: &Hmac, data: &JsValue) -> Hmac;
+    /// `catch`: what node:crypto refuses is a mismatch, never an exception through the wasm.
+    #[wasm_bindgen(method, catch)]
+    fn update(this: &Hmac, data: &JsValue) -> Result<Hmac, JsValue>;
     #[wasm_bindgen(method)]
     fn digest(this: &Hmac) -> Uint8Array;
 }
@@ -168,10 +169,11 @@ impl Body {
             let len = v.unchecked_ref::<Text>().length().unwrap_or(0);
             return Some(Body { js: v.clone(), text: true, len, bytes: core::cell::OnceCell::new() });
         }
-        let bytes = if v.is_instance_of::<Uint8Array>() {
-            v.clone().unchecked_into::<Uint8Array>()
-        } else if is_view(v) {
-            // Read through catching calls: a view's getters may have been redefined.
+        let bytes = if is_view(v) {
+            // A view of ours over the caller's view's bytes, read through catching calls: its getters
+            // (`length` too) may have been redefined, and a length that lies (`2 ** 32 - 1`) would size
+            // the copy into wasm. `new Uint8Array(buffer, byteOffset, byteLength)` refuses a range out of
+            // the real buffer. A proxy is no view (`ArrayBuffer.isView`): not a body.
             Uint8Array::over_range(&get(v, "buffer")?, &get(v, "byteOffset")?, &get(v, "byteLength")?).ok()?
         } else {
             let tag = super::object_tag(v).unwrap_or(JsValue::UNDEFINED);
@@ -311,8 +313,9 @@ impl Webhook {
                 let mut ok = false;
                 let data = &body.js;
                 for secret in &self.inner.secrets {
-                    let digest = copy_out(&crypto.create_hmac("sha256", secret).update(data).digest());
-                    ok |= same(&digest, &tag);
+                    if let Ok(hmac) = crypto.create_hmac("sha256", secret).update(data) {
+                        ok |= same(&copy_out(&hmac.digest()), &tag);
+                    }
                 }
                 return if ok { Ok(()) } else { Err(Reason::SignatureMismatch) };
             }

@@ -249,6 +249,26 @@ for (const [entry, mod] of [['asyntai-edge', main], ['asyntai-edge/webhooks', we
       assert.equal(new Webhook([SECRET]).verify(EVENT, sig).payload.session_id, 's1');
     });
 
+    test('a body whose length lies, or a proxy of one: its real bytes, or false and a TypeError, never a trap', () => {
+      const long = JSON.stringify({ event: 'message.received', payload: { message: 'a'.repeat(5000) } });
+      for (const text of [EVENT, long]) {
+        const sig = hmac(SECRET, text);
+        // `length` redefined on a real Uint8Array: the bytes it views are hashed, whatever it says.
+        for (const length of [1000, 2 ** 32 - 1]) {
+          const lying = Object.defineProperty(enc.encode(text), 'length', { value: length });
+          assert.equal(wh.isValid(lying, sig), true, `length ${length}`);
+        }
+        // `byteLength` out of its buffer: not a body.
+        const outOfRange = Object.defineProperty(enc.encode(text), 'byteLength', { value: 2 ** 32 - 1 });
+        assert.equal(wh.isValid(outOfRange, sig), false);
+        // A proxy is not a raw body (and node:crypto, which hashes long bodies, refuses one).
+        const proxy = new Proxy(enc.encode(text), {});
+        assert.equal(wh.isValid(proxy, sig), false);
+        assert.throws(() => wh.verify(proxy, sig), (err) => err instanceof TypeError && /raw request body/.test(err.message));
+      }
+      assert.equal(wh.isValid(EVENT, hmac(SECRET, EVENT)), true);
+    });
+
     test('randomized: 500 random secrets and bodies agree with node:crypto', () => {
       for (let i = 0; i < 500; i++) {
         const secret = 'whsec_' + randomBytes(1 + (i % 40)).toString('base64url');

@@ -136,6 +136,12 @@ export function scenario(ctx, { browser = false, compiles = true } = {}) {
     });
   }
 
+  it('isValid() hashes the bytes a Uint8Array views, whatever its `length` says (2 ** 32 - 1), in both entries', async () => {
+    const res = await ctx.send('/webhook-lying', { method: 'POST', headers: { 'x-webhook-signature': sign(BODY) }, body: BODY });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.deepEqual(res.json, { main: { value: true }, small: { value: true } });
+  });
+
   it('asyntai-edge/testing: MockAsyntai answers the client from its knowledge base, refuses a wrong key', async () => {
     const res = await ctx.send('/sandbox', { headers: extra });
     assert.equal(res.status, 200, JSON.stringify(res.json));

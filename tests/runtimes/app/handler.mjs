@@ -11,6 +11,8 @@
 //                         no request).
 //   POST /webhook         verifyRequest(request) with the main entry's Webhook.
 //   POST /webhook-small   the same with `asyntai-edge/webhooks`.
+//   POST /webhook-lying   the raw body as a Uint8Array whose `length` says 2 ** 32 - 1: isValid() with each
+//                         entry's Webhook (where no node:crypto hashes it, the wasm copies the bytes in).
 //   GET  /sandbox         MockAsyntai from `asyntai-edge/testing`, used through the client's `fetch` option.
 //   GET  /timeout         a call whose fetch never answers (it rejects when its signal aborts, as
 //                         fetch does), timeout 50 ms, maxRetries 1: the error, the attempts, and
@@ -94,6 +96,14 @@ async function client(request, extra) {
 async function webhook(request, Verifier) {
   const result = await attempt(() => new Verifier(SECRET).verifyRequest(request));
   return json(result, result.error ? 400 : 200);
+}
+
+async function lyingBody(request) {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  Object.defineProperty(bytes, 'length', { value: 2 ** 32 - 1 });
+  const header = request.headers.get('x-webhook-signature');
+  const check = (Verifier) => attempt(() => new Verifier(SECRET).isValid(bytes, header));
+  return json({ main: await check(Webhook), small: await check(SmallWebhook) });
 }
 
 async function sandbox(extra) {
@@ -189,6 +199,7 @@ export default {
     if (pathname === '/client') return client(request, extra);
     if (pathname === '/webhook') return webhook(request, Webhook);
     if (pathname === '/webhook-small') return webhook(request, SmallWebhook);
+    if (pathname === '/webhook-lying') return lyingBody(request);
     if (pathname === '/sandbox') return sandbox(extra);
     if (pathname === '/timeout') return timeout(extra);
     if (pathname === '/many') return many(extra);
