@@ -37,6 +37,14 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// What every error says instead of the key.
 const REDACTED: &str = "[redacted]";
 
+/// How much of a body that is not a success is read, in bytes: the API's own error bodies are a few
+/// hundred bytes, and in wasm a copy grows the module's memory for good (a 50 MB error page left it at
+/// 163 MB). The rest is cut, and the body ends with [`CUT`].
+pub const MAX_ERROR_BODY: usize = 1 << 20;
+
+/// What ends a body that was cut at [`MAX_ERROR_BODY`].
+pub const CUT: &str = "[cut: the body was longer than 1 MiB]";
+
 /// The API key in every spelling a text may hold it in (JSON escapes `/` as `\/` in some writers,
 /// `"` and `\` always): derived once, redacted from every string an error carries.
 #[derive(Clone)]
@@ -66,6 +74,25 @@ impl Redactor {
     /// Whether `text` holds the key.
     pub fn mentions(&self, text: &str) -> bool {
         self.spellings.iter().any(|k| find(text, k).is_some())
+    }
+
+    /// A body cut at [`MAX_ERROR_BODY`] with the key redacted, the start of the key the cut may have
+    /// left at its end dropped, and [`CUT`] after.
+    pub fn redact_cut(&self, text: &str) -> String {
+        let mut out = self.redact(text).into_owned();
+        for k in &self.spellings {
+            // the longest start of the key (never all of it: that was redacted) that ends the text
+            let mut n = k.len();
+            while n > 1 {
+                n -= 1;
+                if k.get(..n).is_some_and(|start| out.ends_with(start)) {
+                    out.truncate(out.len() - n);
+                    break;
+                }
+            }
+        }
+        out.push_str(CUT);
+        out
     }
 
     /// `text` with the key replaced by `[redacted]`.
@@ -541,7 +568,8 @@ impl<T: Transport> Client<T> {
                             }
                         }
                     }
-                    let text = inner.redactor.redact(&resp.text()).into_owned();
+                    let (text, more) = resp.text_prefix(MAX_ERROR_BODY);
+                    let text = if more { inner.redactor.redact_cut(&text) } else { inner.redactor.redact(&text).into_owned() };
                     let view = D::view(&text);
                     let retry_after = resp.header("retry-after").and_then(|v| retry::parse_retry_after(&v, t.now_ms()));
                     let error = match classify(status, &view, &text) {

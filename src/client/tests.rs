@@ -782,6 +782,26 @@ mod key_redaction {
     }
 
     #[test]
+    fn a_body_past_the_limit_is_cut_at_a_character_without_the_start_of_the_key_and_says_so() {
+        let max = crate::client::MAX_ERROR_BODY;
+        let cut = crate::client::CUT;
+        // the key straddles the cut: its first 7 bytes are the last ones of the first MiB
+        let head = "x".repeat(max - 7);
+        let client = client_with_key(KEY, vec![reply(502, &format!("{head}{KEY}{}", "y".repeat(100)))]);
+        let a = api_error(run(&client, Call::Get));
+        assert_eq!(a.body, format!("{head}{cut}"));
+        assert_eq!(a.message, "502 status code (a body that is not JSON)");
+        // the limit inside a two-byte character: cut before it
+        let body = format!("a{}", "é".repeat(max / 2 + 10));
+        let client = client_with_key(KEY, vec![reply(400, &body)]);
+        assert_eq!(api_error(run(&client, Call::Get)).body, format!("a{}{cut}", "é".repeat((max - 2) / 2)));
+        // exactly the limit: kept whole
+        let whole = "z".repeat(max);
+        let client = client_with_key(KEY, vec![reply(400, &whole)]);
+        assert_eq!(api_error(run(&client, Call::Get)).body, whole);
+    }
+
+    #[test]
     fn configuration_errors_never_hold_the_key() {
         for e in [
             Client::builder(format!("{KEY} ")).transport(ScriptedTransport::new([])).build().unwrap_err(),

@@ -679,6 +679,19 @@ impl Response for FetchAnswer {
     fn text(&self) -> String {
         self.text.as_string().unwrap_or_default()
     }
+    fn text_prefix(&self, max: usize) -> (String, bool) {
+        // A UTF-16 unit is at least one UTF-8 byte: a string of at most `max` units is copied in
+        // whole and cut after, a longer one is sliced first (the rest never enters wasm memory, which
+        // does not shrink).
+        let Some(s) = self.text.dyn_ref::<js_sys::JsString>() else { return (String::new(), false) };
+        let units = s.length() as usize;
+        let head: JsValue = if units > max { s.substring(0, max as u32).into() } else { self.text.clone() };
+        let mut text = head.as_string().unwrap_or_default();
+        let cut = super::cut_point(&text, max);
+        let more = units > max || cut < text.len();
+        text.truncate(cut);
+        (text, more)
+    }
 }
 
 impl Transport for FetchTransport {

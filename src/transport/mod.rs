@@ -76,6 +76,28 @@ pub trait Response {
     fn headers(&self) -> Vec<(String, String)>;
     /// The body, as text.
     fn text(&self) -> String;
+    /// At most the first `max` bytes of the body as text (cut at a character boundary), and whether
+    /// there was more. A transport whose body lives outside this memory (JavaScript's) copies in only
+    /// that much.
+    fn text_prefix(&self, max: usize) -> (String, bool) {
+        let mut text = self.text();
+        let cut = cut_point(&text, max);
+        let more = cut < text.len();
+        text.truncate(cut);
+        (text, more)
+    }
+}
+
+/// The largest character boundary of `text` at most `max`.
+pub(crate) fn cut_point(text: &str, max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    let mut at = max;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// What the client needs from its environment.

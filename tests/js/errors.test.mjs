@@ -314,6 +314,21 @@ describe("5xx and 408: GET/DELETE retried, POST only on 503", CONCURRENT, () => 
     assert.equal(fake.requests.length, 1);
   });
 
+  test("an error page longer than 1 MiB -> its first MiB (the key's start at the cut dropped), then a note", async ({ fake, client }) => {
+    const MiB = 1 << 20;
+    const CUT = "[cut: the body was longer than 1 MiB]";
+    // The key straddles the cut: its first 7 characters are the last ones of the first MiB.
+    const head = "<html>" + "x".repeat(MiB - 6 - 7);
+    fake.respond(faults.html(502, head + KEY + "y".repeat(2 * MiB)));
+    const { err } = await fails(() => client().account.get());
+    assertApiError(err, { cls: InternalServerError, status: 502, error: null, body: head + CUT });
+    // exactly 1 MiB: kept whole
+    const whole = "<html>" + "z".repeat(MiB - 6);
+    fake.respond(faults.html(502, whole));
+    const second = await fails(() => client().account.get());
+    assert.equal(second.err.body, whole);
+  });
+
   test("an HTML 502 page on POST /chat/ -> 1 request even with maxRetries 2", async ({ fake, client }) => {
     fake.respond(() => faults.html(502));
     const { err } = await fails(() => client({ maxRetries: 2 }).chat.send({ message: "Hi" }));
