@@ -686,11 +686,8 @@ impl Response for FetchAnswer {
         let Some(s) = self.text.dyn_ref::<js_sys::JsString>() else { return (String::new(), false) };
         let units = s.length() as usize;
         let head: JsValue = if units > max { s.substring(0, max as u32).into() } else { self.text.clone() };
-        let mut text = head.as_string().unwrap_or_default();
-        let cut = super::cut_point(&text, max);
-        let more = units > max || cut < text.len();
-        text.truncate(cut);
-        (text, more)
+        let (text, cut) = super::cut(head.as_string().unwrap_or_default(), max);
+        (text, cut || units > max)
     }
 }
 

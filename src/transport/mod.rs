@@ -80,24 +80,21 @@ pub trait Response {
     /// there was more. A transport whose body lives outside this memory (JavaScript's) copies in only
     /// that much.
     fn text_prefix(&self, max: usize) -> (String, bool) {
-        let mut text = self.text();
-        let cut = cut_point(&text, max);
-        let more = cut < text.len();
-        text.truncate(cut);
-        (text, more)
+        cut(self.text(), max)
     }
 }
 
-/// The largest character boundary of `text` at most `max`.
-pub(crate) fn cut_point(text: &str, max: usize) -> usize {
+/// `text` cut to at most `max` bytes at a character boundary, and whether anything was cut.
+pub(crate) fn cut(mut text: String, max: usize) -> (String, bool) {
     if text.len() <= max {
-        return text.len();
+        return (text, false);
     }
     let mut at = max;
     while !text.is_char_boundary(at) {
         at -= 1;
     }
-    at
+    text.truncate(at);
+    (text, true)
 }
 
 /// What the client needs from its environment.
