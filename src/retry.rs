@@ -79,10 +79,8 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
 /// `120` or `1.5` (no sign, no exponent), without float parsing machinery.
 fn parse_seconds(v: &str) -> Option<f64> {
     let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-    if int.is_empty() || int.len() > 9 || frac.len() > 6 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if v.ends_with('.') {
+    // `digits` refuses an empty part and anything but ASCII digits; a fraction, if there is a dot, has some
+    if int.len() > 9 || frac.len() > 6 || v.ends_with('.') {
         return None;
     }
     let whole = crate::text::digits(int)?;

@@ -354,7 +354,8 @@ impl FromStr for WebsiteId {
     type Err = Error;
     /// A string of 1 to 16 ASCII digits.
     fn from_str(s: &str) -> Result<Self, Error> {
-        if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        // `digits` refuses an empty string and anything but ASCII digits
+        if s.len() > 16 {
             return Err(WebsiteId::error());
         }
         crate::text::digits(s).map(WebsiteId).ok_or_else(WebsiteId::error)
