@@ -49,6 +49,11 @@ const short = (map, key) => {
   if (!map.has(key)) map.set(key, `$${map.size.toString(36)}`);
   return map.get(key);
 };
+/** A rewritten section: its id, its size, its contents. */
+const emit = (id, contents) => {
+  const section = Buffer.concat(contents);
+  parts.push(Buffer.from([id]), u32(section.length), section);
+};
 for (const { id, start, body, end } of sectionsOf(wasm)) {
   if (id === 2) {
     // import: module, name, description
@@ -60,8 +65,7 @@ for (const { id, start, body, end } of sectionsOf(wasm)) {
       out.push(name(glued ? SHORT_MODULE : module), name(renamed), wasm.subarray(desc, descEnd));
     }
     if ((entries.length ? entries.at(-1).end : readU32(wasm, body)[1]) !== end) throw new Error('the import section: bytes left over');
-    const section = Buffer.concat(out);
-    parts.push(Buffer.from([id]), u32(section.length), section);
+    emit(id, out);
   } else if (id === 7) {
     // export: name, kind, index. `__wbindgen_start` keeps its name (lib/instantiate.js calls it).
     let [count, p] = readU32(wasm, body);
@@ -74,8 +78,7 @@ for (const { id, start, body, end } of sectionsOf(wasm)) {
       p = descEnd;
     }
     if (p !== end) throw new Error('the export section: bytes left over');
-    const section = Buffer.concat(out);
-    parts.push(Buffer.from([id]), u32(section.length), section);
+    emit(id, out);
   } else {
     parts.push(wasm.subarray(start, end));
   }
