@@ -31,10 +31,11 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
     /// Node's (and Bun's) timer object.
     type NodeTimer;
+    // What they return (the timer) is left in JavaScript: nothing to hand over and drop.
     #[wasm_bindgen(method, catch, js_name = ref)]
-    fn keep(this: &NodeTimer) -> Result<JsValue, JsValue>;
+    fn keep(this: &NodeTimer) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = unref)]
-    fn release(this: &NodeTimer) -> Result<JsValue, JsValue>;
+    fn release(this: &NodeTimer) -> Result<(), JsValue>;
     /// A caller's `Blob`, whose getters may have been replaced (or be a proxy's).
     type BlobLike;
     #[wasm_bindgen(method, getter, catch, js_name = type)]
@@ -436,11 +437,11 @@ impl<'a> Attempt<'a> {
         Ok(Deadline::Own { controller, abort, timer })
     }
 
-    /// The signal the fetch is given.
-    fn fetch_signal(&self) -> AbortSignal {
+    /// Gives the fetch its signal (a bucket's, as it is: not a copy to drop after).
+    fn set_signal(&self, init: &FetchInit) {
         match &self.deadline {
-            Deadline::Own { controller, .. } => controller.signal(),
-            Deadline::Shared(bucket, _) => bucket.signal.clone(),
+            Deadline::Own { controller, .. } => init.set_signal(&controller.signal()),
+            Deadline::Shared(bucket, _) => init.set_signal(&bucket.signal),
         }
     }
 
@@ -589,25 +590,33 @@ impl FetchTransport {
         Some(Deadline::Shared(bucket, timer))
     }
 
-    /// `url` as a JavaScript string: the one made for it before, when it is one of the last URLs asked.
-    fn url(&self, url: &str) -> JsValue {
-        let Ok(mut kept) = self.urls.try_borrow_mut() else { return JsValue::from_str(url) };
+    /// `fetch(url, init)`, the URL as a JavaScript string: the one made for it before (not a copy),
+    /// when it is one of the last URLs asked.
+    fn fetch_url(&self, url: &str, init: &FetchInit) -> Result<JsValue, JsValue> {
+        let call = |u: &JsValue| self.fetch.call2(&JsValue::UNDEFINED, u, init);
+        // (A fetch that calls the client again finds the list borrowed, and makes its URL anew.)
+        let Ok(mut kept) = self.urls.try_borrow_mut() else { return call(&JsValue::from_str(url)) };
         let (next, slots) = &mut *kept;
-        for (u, value) in slots.iter().flatten() {
-            if **u == *url {
-                return value.clone();
+        let at = match slots.iter().position(|s| s.as_ref().is_some_and(|(u, _)| **u == *url)) {
+            Some(at) => at,
+            None => {
+                // The oldest made goes.
+                let at = *next % URLS_KEPT;
+                *next = next.wrapping_add(1);
+                if let Some(slot) = slots.get_mut(at) {
+                    *slot = Some((url.into(), JsValue::from_str(url)));
+                }
+                at
             }
+        };
+        match slots.get(at) {
+            Some(Some((_, value))) => call(value),
+            _ => call(&JsValue::from_str(url)),
         }
-        let value = JsValue::from_str(url);
-        // The oldest made goes.
-        if let Some(slot) = slots.get_mut(*next % URLS_KEPT) {
-            *slot = Some((url.into(), value.clone()));
-        }
-        *next = next.wrapping_add(1);
-        value
     }
 
-    fn headers_object(&self, req: &HttpRequest<'_, JsFile>) -> JsValue {
+    /// Gives the fetch its headers.
+    fn set_headers(&self, init: &FetchInit, req: &HttpRequest<'_, JsFile>) {
         let build = || {
             let o = Object::new();
             for (k, v) in req.headers {
@@ -617,8 +626,8 @@ impl FetchTransport {
         };
         match req.standard_headers.and_then(|i| self.headers.get(i)) {
             // The set built once, frozen: a fetch cannot change it for the calls after.
-            Some(cell) => cell.get_or_init(|| Object::freeze(&build())).clone().into(),
-            None => build().into(),
+            Some(cell) => init.set_headers(cell.get_or_init(|| Object::freeze(&build()))),
+            None => init.set_headers(&build()),
         }
     }
 }
@@ -702,7 +711,7 @@ impl Transport for FetchTransport {
         let init: FetchInit = Object::new().unchecked_into();
         let method = req.method as usize;
         with_statics(|s| init.set_method(&s.methods[method]));
-        init.set_headers(&self.headers_object(&req));
+        self.set_headers(&init, &req);
         match req.body {
             HttpBody::Empty => {}
             HttpBody::Json(text) => init.set_body(&JsValue::from_str(text)),
@@ -710,9 +719,8 @@ impl Transport for FetchTransport {
                 init.set_body(&multipart(fields, file, filename, content_type).map_err(Failure::Network)?);
             }
         }
-        init.set_signal(&attempt.fetch_signal());
-        let url = self.url(req.url);
-        let sent = self.fetch.call2(&JsValue::UNDEFINED, &url, &init).map_err(|e| attempt.failure(e))?;
+        attempt.set_signal(&init);
+        let sent = self.fetch_url(req.url, &init).map_err(|e| attempt.failure(e))?;
         let response: AnyResponse =
             Await::value(&sent).await.map_err(|e| attempt.failure(e))?.unchecked_into();
         let reading = response.text().map_err(|e| attempt.failure(e))?;

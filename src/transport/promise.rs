@@ -101,11 +101,12 @@ fn step(slot: usize) -> Step {
             return Step::Done(result);
         }
         // The task goes back; the promise it waits on and the slot's callbacks come out (one borrow).
+        // The callbacks are moved out and back, not cloned: no JavaScript value is copied or dropped.
         let (pending, callbacks) = SLOTS.with(|s| {
             let mut s = s.borrow_mut();
             let Some(entry) = s.slots.get_mut(slot) else { return (None, None) };
             entry.task = Some(task);
-            (entry.pending.take(), entry.callbacks.clone())
+            (entry.pending.take(), entry.callbacks.take())
         });
         let Some(promise) = pending else {
             release(slot);
@@ -115,22 +116,26 @@ fn step(slot: usize) -> Step {
             Some(pair) => pair,
             None => {
                 let index = JsValue::from(slot as u32);
-                let pair = CALLBACKS.with(|(ok, err)| (bind(ok, &index), bind(err, &index)));
-                SLOTS.with(|s| {
-                    if let Some(e) = s.borrow_mut().slots.get_mut(slot) {
-                        e.callbacks = Some(pair.clone());
-                    }
-                });
-                pair
+                CALLBACKS.with(|(ok, err)| (bind(ok, &index), bind(err, &index)))
             }
         };
-        match then2(&promise, &ok, &err) {
-            Ok(next) => return Step::Wait(next),
-            Err(thrown) => SLOTS.with(|s| {
-                if let Some(e) = s.borrow_mut().slots.get_mut(slot) {
+        let chained = then2(&promise, &ok, &err);
+        // Back in their slot (a `then` that called back into the client reentrantly found none there
+        // and bound its own, which these replace).
+        let chained = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let Some(e) = s.slots.get_mut(slot) else { return chained.ok() };
+            e.callbacks = Some((ok, err));
+            match chained {
+                Ok(next) => Some(next),
+                Err(thrown) => {
                     e.settled = Some(Err(thrown));
+                    None
                 }
-            }),
+            }
+        });
+        if let Some(next) = chained {
+            return Step::Wait(next);
         }
     }
 }
