@@ -106,8 +106,8 @@ impl Shared {
         }));
         // The first page's future hands its result to the iterator's state when it settles, so the
         // state holds the promise only while it is pending: a state that held it for good would hold
-        // the iterator too (the promise carries it as [Symbol.asyncIterator]), through the externref
-        // table, where no garbage collector sees the cycle.
+        // the iterator too (the promise carries it as [Symbol.asyncIterator]), through the values the
+        // wasm holds (wasm-bindgen's table of them), where no garbage collector sees the cycle.
         let sending = self.clone().run(req, settings, None);
         let handoff = state.clone();
         let first = drive(async move {
