@@ -59,7 +59,7 @@ wasm_opt_write = $(if $(filter -Oz,$(WASM_OPT_LEVEL_$(1))),--optimize-level 2 --
 # These modules are also built without wasm reference types, which std must be rebuilt for (the
 # prebuilt one has them): wasm-bindgen then keeps JavaScript values in its glue's array rather than in
 # a wasm table, and the module drops the externref shims of every export and import. Main module
-# 49,128 -> 47,782 B gzip in the Workers bundle (its JS +262 B), webhooks 9,048 -> 8,258 B; a JavaScript
+# 49,128 -> 47,782 B gzip in the Workers bundle (its JS +262 B), webhooks 9,048 -> 8,258 B (JS +143 B); a JavaScript
 # value copied or dropped by the wasm is then a call into the glue, so the call path copies none it can
 # lend (bench/: the call no slower in Node or workerd).
 BUILD_STD_core := yes
