@@ -71,7 +71,7 @@ PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
 TARBALL := pkg/asyntai-edge-$(VERSION).tgz
 
-.PHONY: FORCE help pkg lint test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
+.PHONY: FORCE help pkg lint doc test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
 
 help:
 	@echo "make demo   - build, start the example on the sandbox, play a scripted scenario"
@@ -150,7 +150,7 @@ $(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/a
 tests-install: $(TARBALL)
 	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
 
-test: lint test-rust test-wasm test-rust-worker test-js test-sandbox test-reliability test-example test-runtimes test-types test-frameworks
+test: lint doc test-rust test-wasm test-rust-worker test-js test-sandbox test-reliability test-example test-runtimes test-types test-frameworks
 	@echo "make test: all passed"
 
 # clippy denies unwrap/expect outside tests (src/lib.rs): a panic in wasm kills the module.
@@ -161,6 +161,12 @@ lint: .stamps/rust-target
 	    cargo clippy --lib --target $(WASM_TARGET) --target-dir target/clippy-wasm --no-default-features --features $$f -- -D warnings || exit 1; \
 	  done; \
 	else echo "lint: cargo clippy is not installed on this toolchain: not linted"; fi
+
+# The Rust API's documentation as docs.rs builds it (Cargo.toml [package.metadata.docs.rs]: wasm32 first,
+# then the host, with the sandbox), broken links refused.
+doc: .stamps/rust-target
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features mock --target $(WASM_TARGET) --target-dir target/doc
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features mock --target-dir target/doc
 
 test-rust:
 	cargo test --all-targets --features mock

@@ -316,7 +316,24 @@ impl<T> core::fmt::Debug for ClientBuilder<T> {
 }
 
 impl Client<DefaultTransport> {
-    /// A builder for a client with this API key.
+    /// A builder for a client with this API key. On wasm32 the client calls the runtime's `fetch`; in
+    /// tests, give it the sandbox ([`ClientBuilder::transport`] with
+    /// `transport::mock::MockTransport`, feature `mock`).
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(api_key: String) -> Result<(), asyntai_edge::Error> {
+    /// use std::time::Duration;
+    /// use asyntai_edge::Client;
+    ///
+    /// let client = Client::builder(api_key)
+    ///     .timeout(Duration::from_secs(20))
+    ///     .max_retries(3)
+    ///     .default_header("x-request-source", Some("edge".into()))
+    ///     .build()?;
+    /// let sites = client.websites().list().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn builder(api_key: impl Into<String>) -> ClientBuilder<DefaultTransport> {
         ClientBuilder {
             api_key: api_key.into(),
@@ -447,6 +464,21 @@ impl<T: Transport> Client<T> {
     }
 
     /// A client sharing this one's configuration whose calls use `options`.
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use std::time::Duration;
+    /// use asyntai_edge::{ChatRequest, RequestOptions};
+    ///
+    /// // for the calls of `quick` only: 5 s per attempt, no retry
+    /// let quick = client.with_options(RequestOptions { timeout: Some(Duration::from_secs(5)), max_retries: Some(0), ..Default::default() });
+    /// let answer = quick.chat().send(ChatRequest { message: "Hi".into(), ..Default::default() }).await?;
+    /// println!("{}", answer.response);
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub fn with_options(&self, options: RequestOptions) -> Self {
         Client { inner: self.inner.clone(), options: Some(Rc::new(options)) }
     }
@@ -734,6 +766,21 @@ impl<T: Transport> ChatResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`]; a message that is not sent (validation) is [`Error::Validation`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ChatRequest;
+    /// 
+    /// let answer = client.chat().send(ChatRequest { message: "When are you open?".into(), ..Default::default() }).await?;
+    /// println!("{}", answer.response);
+    /// // the same session_id continues the conversation
+    /// let more = ChatRequest { message: "And on Sundays?".into(), session_id: Some(answer.session_id.clone()), ..Default::default() };
+    /// assert_eq!(client.chat().send(more).await?.session_id, answer.session_id);
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn send(&self, req: api::ChatRequest) -> Result<api::ChatResponse, Error> {
         self.client.call(&req).await
     }
@@ -744,6 +791,17 @@ impl<T: Transport> WebsitesResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// for site in client.websites().list().await?.websites {
+    ///     println!("{} {} {}", site.id, site.domain, if site.is_primary { "(primary)" } else { "" });
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self) -> Result<api::WebsiteList, Error> {
         self.client.call(&api::ListWebsitesRequest).await
     }
@@ -754,6 +812,22 @@ impl<T: Transport> ConversationsResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::{ChatRequest, ListConversationsRequest};
+    /// 
+    /// let chat = client.chat().send(ChatRequest { message: "Hello".into(), ..Default::default() }).await?;
+    /// let history = client.conversations().list(ListConversationsRequest { session_id: chat.session_id, limit: Some(50) }).await?;
+    /// for m in &history.messages {
+    ///     println!("{}: {}", m.role, m.content);
+    /// }
+    /// assert_eq!(history.messages.len(), 2); // the question and its answer
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self, req: api::ListConversationsRequest) -> Result<api::Conversation, Error> {
         self.client.call(&req).await
     }
@@ -764,6 +838,16 @@ impl<T: Transport> AccountResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// let account = client.account().get().await?.account;
+    /// println!("{}: {} of {} messages used", account.plan, account.messages_used, account.messages_limit);
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn get(&self) -> Result<api::AccountResponse, Error> {
         self.client.call(&api::GetAccountRequest).await
     }
@@ -774,10 +858,40 @@ impl<'a, T: Transport> SessionsResource<'a, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListSessionsRequest;
+    /// 
+    /// let page = client.sessions().list(ListSessionsRequest { limit: Some(20), source: Some("api".into()), ..Default::default() }).await?;
+    /// for s in &page.sessions {
+    ///     println!("{} {} messages: {}", s.session_id, s.message_count, s.first_message);
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self, req: api::ListSessionsRequest) -> Result<api::SessionList, Error> {
         self.client.call(&req).await
     }
     /// Every page, newest first, asked with `before`.
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListSessionsRequest;
+    /// 
+    /// let mut pages = client.sessions().pages(ListSessionsRequest { since: Some("2026-01-01".into()), ..Default::default() });
+    /// while let Some(page) = pages.next_page().await {
+    ///     for s in page?.sessions {
+    ///         println!("{}", s.session_id);
+    ///     }
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub fn pages(&self, req: api::ListSessionsRequest) -> Pages<'a, T, api::ListSessionsRequest> {
         Pages::new(self.client, req)
     }
@@ -788,10 +902,36 @@ impl<'a, T: Transport> LeadsResource<'a, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListLeadsRequest;
+    /// 
+    /// let found = client.leads().list(ListLeadsRequest { email: Some("ada@example.com".into()), ..Default::default() }).await?;
+    /// println!("{} leads", found.leads.len());
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self, req: api::ListLeadsRequest) -> Result<api::LeadList, Error> {
         self.client.call(&req).await
     }
     /// Every page, newest first, asked with `before`.
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListLeadsRequest;
+    /// 
+    /// let every = client.leads().pages(ListLeadsRequest { since: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).all().await?;
+    /// for lead in every {
+    ///     println!("{:?} {:?}", lead.email, lead.phone);
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub fn pages(&self, req: api::ListLeadsRequest) -> Pages<'a, T, api::ListLeadsRequest> {
         Pages::new(self.client, req)
     }
@@ -802,10 +942,38 @@ impl<'a, T: Transport> TicketsResource<'a, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListTicketsRequest;
+    /// 
+    /// let page = client.tickets().list(ListTicketsRequest { limit: Some(100), ..Default::default() }).await?;
+    /// for t in &page.tickets {
+    ///     println!("{} [{}] {}", t.ticket_number, t.status, t.subject);
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self, req: api::ListTicketsRequest) -> Result<api::TicketList, Error> {
         self.client.call(&req).await
     }
     /// Every page, newest first, asked with `before`.
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListTicketsRequest;
+    /// 
+    /// let mut pages = client.tickets().pages(ListTicketsRequest::default());
+    /// while let Some(page) = pages.next_page().await {
+    ///     println!("{} tickets", page?.tickets.len());
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub fn pages(&self, req: api::ListTicketsRequest) -> Pages<'a, T, api::ListTicketsRequest> {
         Pages::new(self.client, req)
     }
@@ -816,6 +984,19 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::ListKnowledgeRequest;
+    /// 
+    /// for entry in client.knowledge().list(ListKnowledgeRequest::default()).await?.entries {
+    ///     println!("{} {}: {}", entry.id, entry.kind, entry.title);
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self, req: api::ListKnowledgeRequest) -> Result<api::KnowledgeList, Error> {
         self.client.call(&req).await
     }
@@ -823,6 +1004,21 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::AddTextRequest;
+    /// 
+    /// let entry = client
+    ///     .knowledge()
+    ///     .add_text(AddTextRequest { title: "Opening hours".into(), content: "We are open 9 to 17, Monday to Friday.".into(), ..Default::default() })
+    ///     .await?;
+    /// println!("{} ({} chunks)", entry.id, entry.chunks_created);
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn add_text(&self, req: api::AddTextRequest) -> Result<api::AddTextResponse, Error> {
         self.client.call(&req).await
     }
@@ -830,6 +1026,18 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::AddUrlRequest;
+    /// 
+    /// let entry = client.knowledge().add_url(AddUrlRequest { url: "https://example.com/faq".into(), ..Default::default() }).await?;
+    /// println!("{}: {}", entry.id, entry.title);
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn add_url(&self, req: api::AddUrlRequest) -> Result<api::AddUrlResponse, Error> {
         self.client.call(&req).await
     }
@@ -837,6 +1045,22 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// The file is the transport's: bytes here (the sandbox), `JsFile::from_bytes(..)` or a `Blob` over
+    /// `fetch` on wasm32.
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::UploadSpreadsheetRequest;
+    /// 
+    /// let csv = b"question,answer\nAre you open on Sundays?,No\n".to_vec();
+    /// let upload = UploadSpreadsheetRequest { file: csv, filename: Some("faq.csv".into()), ..Default::default() };
+    /// let entry = client.knowledge().upload_spreadsheet(upload).await?;
+    /// println!("{} rows", entry.rows_processed);
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn upload_spreadsheet(&self, req: UploadSpreadsheetRequest<T::File>) -> Result<api::UploadSpreadsheetResponse, Error> {
         self.client.upload(req).await
     }
@@ -844,6 +1068,19 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::AddTextRequest;
+    /// 
+    /// let added = AddTextRequest { title: "Old hours".into(), content: "We were open 8 to 16.".into(), ..Default::default() };
+    /// let id = client.knowledge().add_text(added).await?.id;
+    /// client.knowledge().delete(&id).await?;
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn delete(&self, id: &str) -> Result<api::DeleteResponse, Error> {
         self.client.call(&api::DeleteKnowledgeRequest { id: id.to_owned() }).await
     }
@@ -854,6 +1091,17 @@ impl<T: Transport> WebhooksResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// for hook in client.webhooks().list().await?.webhooks {
+    ///     println!("{} {} {:?}", hook.id, hook.url, hook.events);
+    /// }
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn list(&self) -> Result<api::WebhookEndpointList, Error> {
         self.client.call(&api::ListWebhooksRequest).await
     }
@@ -861,6 +1109,24 @@ impl<T: Transport> WebhooksResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::CreateWebhookRequest;
+    /// 
+    /// let req = CreateWebhookRequest {
+    ///     url: "https://example.com/webhooks/asyntai".into(),
+    ///     events: vec!["lead.captured".into(), "message.received".into()],
+    ///     ..Default::default()
+    /// };
+    /// let created = client.webhooks().create(req).await?.webhook;
+    /// // keep created.secret (whsec_...): Webhook::new(&secret) verifies what this endpoint receives
+    /// assert!(created.secret.starts_with("whsec_"));
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn create(&self, req: api::CreateWebhookRequest) -> Result<api::CreateWebhookResponse, Error> {
         self.client.call(&req).await
     }
@@ -868,6 +1134,20 @@ impl<T: Transport> WebhooksResource<'_, T> {
     ///
     /// # Errors
     /// See [`Error`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
+    /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
+    /// use asyntai_edge::CreateWebhookRequest;
+    /// 
+    /// let req = CreateWebhookRequest { url: "https://example.com/hook".into(), events: vec!["lead.captured".into()], ..Default::default() };
+    /// let id = client.webhooks().create(req).await?.webhook.id;
+    /// client.webhooks().delete(&id).await?;
+    /// assert!(client.webhooks().list().await?.webhooks.is_empty());
+    /// # Ok::<(), asyntai_edge::Error>(()) })?;
+    /// # Ok::<(), asyntai_edge::Error>(())
+    /// ```
     pub async fn delete(&self, id: &str) -> Result<api::DeleteResponse, Error> {
         self.client.call(&api::webhooks::DeleteWebhookRequest { id: id.to_owned() }).await
     }

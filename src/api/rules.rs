@@ -244,7 +244,7 @@ pub fn parse_http_url(url: &str) -> Option<(bool, &str)> {
     Some((https, host))
 }
 
-/// localhost (and `*.localhost`, RFC 6761), 127.0.0.0/8 and [::1].
+/// localhost (and `*.localhost`, RFC 6761), 127.0.0.0/8 and `[::1]`.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_end_matches('.').to_ascii_lowercase();
     h == "localhost"

@@ -19,7 +19,7 @@ pub const EVENTS: &[&str] = &[
 /// `webhooks.create({ url, events, website_id? })`: a URL the API POSTs signed events to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateWebhookRequest {
-    /// HTTPS (http only for localhost, 127.0.0.0/8 and [::1]).
+    /// HTTPS (http only for localhost, 127.0.0.0/8 and `[::1]`).
     pub url: String,
     /// At least one event name (see [`EVENTS`]).
     pub events: Vec<String>,

@@ -3,6 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 
+pub use super::block_on;
 use super::{Failure, HttpBody, HttpRequest, Response, Transport};
 use crate::mock::{Delivery, Mock};
 
@@ -30,6 +31,17 @@ impl MockTransport {
     /// Every delivery the sandbox asked for so far, oldest first.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.deliveries.borrow().clone()
+    }
+}
+
+/// 2026-01-01T00:00:00Z, where [`MockTransport::default`]'s clock starts.
+pub const DEFAULT_START_MS: f64 = 1_767_225_600_000.0;
+
+impl Default for MockTransport {
+    /// A sandbox with its default options (key `test_key`, the starter plan, one website), its clock at
+    /// [`DEFAULT_START_MS`].
+    fn default() -> Self {
+        MockTransport::new(Mock::new(crate::mock::MockOptions::default()), DEFAULT_START_MS)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Transport seam: everything the client needs from the outside world (send a request, wait,
 //! the time, randomness), so that the whole call path, retries and faults included, runs natively in
-//! `cargo test` against the in-process sandbox ([`mock`]) or a scripted transport on a virtual clock,
-//! and on wasm32 over `fetch` ([`fetch`]).
+//! `cargo test` against the in-process sandbox (`crate::mock`, feature `mock`) or a scripted transport on a virtual clock,
+//! and on wasm32 over `fetch` (`transport::fetch`).
 
 use core::future::Future;
 
@@ -232,3 +232,40 @@ pub type DefaultTransport = fetch::FetchTransport;
 /// The transport `Client::builder(..).build()` uses: `fetch` on wasm32, none elsewhere.
 #[cfg(not(all(target_arch = "wasm32", feature = "client")))]
 pub type DefaultTransport = NoTransport;
+
+struct NoopWake;
+
+impl std::task::Wake for NoopWake {
+    fn wake(self: std::sync::Arc<Self>) {}
+}
+
+/// Runs a future that never really waits to its end, with no executor: the client over the sandbox
+/// ([`mock::MockTransport`], feature `mock`) or over a test transport of your own, in a plain `#[test]`.
+/// It polls the future with a waker that does nothing until it is ready.
+///
+/// ```
+/// # #[cfg(feature = "mock")] {
+/// use asyntai_edge::transport::{block_on, mock::MockTransport};
+/// use asyntai_edge::{ChatRequest, Client};
+///
+/// let client = Client::builder("test_key").transport(MockTransport::default()).build()?;
+/// let answer = block_on(client.chat().send(ChatRequest { message: "Hello".into(), ..Default::default() }))?;
+/// assert!(!answer.session_id.is_empty());
+/// # }
+/// # Ok::<(), asyntai_edge::Error>(())
+/// ```
+///
+/// # Panics
+/// When the future is still pending after 10,000 polls: something in it waits for a wake-up that never
+/// comes (a real timer or socket: run it on a real executor instead).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let waker = std::task::Waker::from(std::sync::Arc::new(NoopWake));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    for _ in 0..10_000 {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("block_on: the future stayed pending after 10,000 polls (it waits for a real wake-up)");
+}

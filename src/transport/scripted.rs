@@ -10,10 +10,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::future::Future;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
 use crate::api::Method;
 use crate::transport::{Failure, HttpBody, HttpRequest, Response, Transport};
@@ -297,25 +294,4 @@ impl Transport for ScriptedTransport {
     }
 }
 
-struct NoopWake;
-
-impl Wake for NoopWake {
-    fn wake(self: Arc<Self>) {}
-}
-
-/// Runs a future that never really waits (the client over this transport or the sandbox's): polls it
-/// with a waker that does nothing until it is ready.
-///
-/// # Panics
-/// When it is still pending after many polls: something in it waits for a wake-up that never comes.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let waker = Waker::from(Arc::new(NoopWake));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    for _ in 0..10_000 {
-        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-    panic!("block_on: the future stayed pending after 10,000 polls (it waits for a real wake-up)");
-}
+pub use crate::transport::block_on;
