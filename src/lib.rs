@@ -52,7 +52,7 @@ pub mod webhook;
 #[cfg(feature = "mock")]
 pub mod mock;
 
-#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+#[cfg(all(feature = "wasm", target_arch = "wasm32", not(target_os = "wasi")))]
 pub mod wasm;
 
 #[cfg(feature = "client")]

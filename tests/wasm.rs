@@ -3,7 +3,7 @@
 //! (tests/wasm/serve-fake-api.mjs, started by `make test-wasm`, whose URL is compiled in as
 //! `ASYNTAI_FAKE_API`). Expected values come from the fake server's documented answers
 //! (tests/js/fake-api.mjs) and from openssl, never from the code under test.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", not(target_os = "wasi")))]
 
 use std::time::Duration;
 

@@ -67,20 +67,9 @@ impl Response for MockAnswer {
     }
 }
 
-/// multipart/form-data, as a browser's FormData writes it.
+/// multipart/form-data, as a browser's FormData writes it, with a fixed boundary.
 pub fn multipart(fields: &[(&str, String)], file: &[u8], filename: &str, content_type: &str) -> (String, Vec<u8>) {
-    const BOUNDARY: &str = "----asyntai-edge-boundary-7d2f9c";
-    let mut out = Vec::new();
-    for (name, value) in fields {
-        out.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n")
-            .as_bytes(),
-    );
-    out.extend_from_slice(file);
-    out.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={BOUNDARY}"), out)
+    super::multipart_body("----asyntai-edge-boundary-7d2f9c", fields, file, filename, content_type)
 }
 
 impl Transport for MockTransport {

@@ -1,16 +1,18 @@
 //! The Transport seam: everything the client needs from the outside world (send a request, wait,
 //! the time, randomness), so that the whole call path, retries and faults included, runs natively in
 //! `cargo test` against the in-process sandbox (`crate::mock`, feature `mock`) or a scripted transport on a virtual clock,
-//! and on wasm32 over `fetch` (`transport::fetch`).
+//! and on wasm32 over `fetch` (`transport::fetch`), on wasm32-wasip2 over wasi:http (`transport::wasi`).
 
 use core::future::Future;
 
 use crate::api::{BodyView, Method, SpreadsheetFile};
 
-#[cfg(all(target_arch = "wasm32", feature = "client"))]
+#[cfg(all(target_arch = "wasm32", not(target_os = "wasi"), feature = "client"))]
 pub mod fetch;
-#[cfg(all(target_arch = "wasm32", feature = "client"))]
+#[cfg(all(target_arch = "wasm32", not(target_os = "wasi"), feature = "client"))]
 pub mod promise;
+#[cfg(all(target_os = "wasi", target_env = "p2", feature = "client"))]
+pub mod wasi;
 
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -82,6 +84,22 @@ pub trait Response {
     fn text_prefix(&self, max: usize) -> (String, bool) {
         cut(self.text(), max)
     }
+}
+
+/// A multipart/form-data body, as a browser's `FormData` writes it: the text fields, then the file part;
+/// and its `content-type`. `boundary` must not occur in the file.
+pub fn multipart_body(boundary: &str, fields: &[(&str, String)], file: &[u8], filename: &str, content_type: &str) -> (String, Vec<u8>) {
+    let mut out = Vec::with_capacity(file.len() + 256);
+    for (name, value) in fields {
+        out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n")
+            .as_bytes(),
+    );
+    out.extend_from_slice(file);
+    out.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), out)
 }
 
 /// `text` cut to at most `max` bytes at a character boundary, and whether anything was cut.
@@ -226,11 +244,17 @@ impl Transport for NoTransport {
     }
 }
 
-/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32, none elsewhere.
-#[cfg(all(target_arch = "wasm32", feature = "client"))]
+/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32 (JavaScript hosts), wasi:http
+/// on wasm32-wasip2, none elsewhere.
+#[cfg(all(target_arch = "wasm32", not(target_os = "wasi"), feature = "client"))]
 pub type DefaultTransport = fetch::FetchTransport;
-/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32, none elsewhere.
-#[cfg(not(all(target_arch = "wasm32", feature = "client")))]
+/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32 (JavaScript hosts), wasi:http
+/// on wasm32-wasip2, none elsewhere.
+#[cfg(all(target_os = "wasi", target_env = "p2", feature = "client"))]
+pub type DefaultTransport = wasi::WasiTransport;
+/// The transport `Client::builder(..).build()` uses: `fetch` on wasm32 (JavaScript hosts), wasi:http
+/// on wasm32-wasip2, none elsewhere.
+#[cfg(not(any(all(target_arch = "wasm32", not(target_os = "wasi")), all(target_os = "wasi", target_env = "p2"))))]
 pub type DefaultTransport = NoTransport;
 
 struct NoopWake;
