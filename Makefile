@@ -71,7 +71,7 @@ PKG_SRC := $(shell find pkg-template -type f) scripts/assemble.mjs
 VERSION := $(shell node -p 'require("./pkg-template/package.json").version')
 TARBALL := pkg/asyntai-edge-$(VERSION).tgz
 
-.PHONY: FORCE help pkg lint doc test test-rust test-wasm test-wasi test-js tests-install demo serve bench soak fuzz clean toolchain
+.PHONY: FORCE help pkg lint doc test test-rust test-wasm test-js tests-install demo serve bench soak fuzz clean toolchain
 
 help:
 	@echo "make demo   - build, start the example on the sandbox, play a scripted scenario"
@@ -150,7 +150,7 @@ $(TARBALL): target/wasm-out/core/asyntai_edge_bg.wasm target/wasm-out/webhooks/a
 tests-install: $(TARBALL)
 	cd tests && npm install --no-audit --no-fund --no-save ../$(TARBALL)
 
-test: lint doc test-rust test-wasm test-wasi test-rust-worker test-js test-sandbox test-reliability test-example test-runtimes test-types test-frameworks
+test: lint doc test-rust test-wasm test-wasi test-wasi-http test-rust-worker test-js test-sandbox test-reliability test-example test-runtimes test-types test-frameworks
 	@echo "make test: all passed"
 
 # clippy denies unwrap/expect outside tests (src/lib.rs): a panic in wasm kills the module.
@@ -181,19 +181,6 @@ test-wasm: toolchain
 	  trap "kill $$FAKE_PID 2>/dev/null" EXIT; echo "fake API at $$url"; \
 	  ASYNTAI_FAKE_API=$$url CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	    cargo test --target $(WASM_TARGET) --target-dir target/wasm-test --no-default-features --features client,webhooks --test wasm
-
-# The Rust API on wasm32-wasip2 (Spin, wasmtime): the tests built as a WASI 0.2 command component, run
-# in Node by jco's transpiler and WASI shim (tests/wasi/run.mjs), against the same fake API.
-.stamps/rust-target-wasip2:
-	@mkdir -p .stamps
-	rustup target add wasm32-wasip2
-	@touch $@
-
-test-wasi: .stamps/rust-target-wasip2 tools/node_modules/.installed
-	@coproc FAKE { exec node tests/wasm/serve-fake-api.mjs; }; read -r url <&$${FAKE[0]}; \
-	  trap "kill $$FAKE_PID 2>/dev/null" EXIT; echo "fake API at $$url"; \
-	  ASYNTAI_FAKE_API=$$url CARGO_TARGET_WASM32_WASIP2_RUNNER="node $(CURDIR)/tests/wasi/run.mjs" \
-	    cargo test --target wasm32-wasip2 --target-dir target/wasi-test --no-default-features --features client,webhooks --test wasi
 
 test-js: tests-install
 	cd tests && NODE_OPTIONS=--import=./js/no-throw-into-wasm.mjs node --test --test-reporter=spec js/*.test.mjs

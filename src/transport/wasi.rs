@@ -81,6 +81,9 @@ fn failure(code: &ErrorCode) -> Failure<String> {
         ErrorCode::ConnectionTimeout | ErrorCode::ConnectionReadTimeout | ErrorCode::ConnectionWriteTimeout | ErrorCode::HttpResponseTimeout => {
             Failure::Timeout
         }
+        ErrorCode::HttpRequestDenied => {
+            network("wasi:http: the host denied the request (Spin: list the API's origin in the component's allowed_outbound_hosts)")
+        }
         other => Failure::Network(format!("wasi:http: {other:?}")),
     }
 }
