@@ -1,6 +1,6 @@
 // Loads a WASI 0.2 component in Node: jco's transpiler turns it into a JS module (in a temporary
 // folder, removed when the process exits) over jco's WASI shim (wasi:http over Node's http, clocks,
-// random, stdio, environment), both pinned in tools/. Used by run.mjs (a command: cargo's test runner)
+// random, stdio, environment), both pinned in tools/, and Spin's variables (spin-variables.mjs). Used by run.mjs (a command: cargo's test runner)
 // and serve.mjs (an HTTP component, served as `wasmtime serve` or Spin would).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tools = createRequire(join(ROOT, 'tools', 'package.json'));
 const SHIM = join(ROOT, 'tools', 'node_modules', '@bytecodealliance', 'preview2-shim');
+// Host interfaces beyond WASI's that a component may import: Spin's variables (spin-variables.mjs).
+const MAP = { 'fermyon:spin/variables@2.0.0': pathToFileURL(join(ROOT, 'tests', 'wasi', 'spin-variables.mjs')).href };
 
 /** A URL of the shim's `subpath` (`cli`, `http`, ...), as the transpiled module imports it. */
 export const shim = (subpath) => pathToFileURL(join(SHIM, 'dist', 'nodejs', `${subpath}.js`)).href;
@@ -24,7 +26,7 @@ export async function loadComponent(path, before = async () => {}) {
   const dir = mkdtempSync(join(tmpdir(), 'asyntai-wasi-'));
   // wasi:cli/exit ends the process from inside the component: clean up then too.
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const { files } = await transpileBytes(readFileSync(path), { name: 'component', noTypescript: true, wasiShim: true, quiet: true });
+  const { files } = await transpileBytes(readFileSync(path), { name: 'component', noTypescript: true, wasiShim: true, quiet: true, map: MAP });
   for (const [name, bytes] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), bytes);

@@ -1,7 +1,9 @@
-// The HTTP component written in Rust (examples/wasi-http), built for wasm32-wasip2 as a user builds it
-// for Spin or `wasmtime serve`, served in Node by jco's WASI shim (serve.mjs): its chat route calls the
-// Asyntai API through asyntai-edge's wasi:http transport (the fake API on loopback answers), its webhook
-// route verifies deliveries signed here with node:crypto.
+// The HTTP components written in Rust, built for wasm32-wasip2 as their users build them, served in Node
+// by jco's WASI shim (serve.mjs): examples/wasi-http (plain wasi:http/incoming-handler, as `wasmtime
+// serve` runs it; settings from the environment) and examples/spin-component (spin-sdk's
+// `#[http_component]`, as `spin up` runs it; settings from Spin variables). Their chat route calls the
+// Asyntai API through asyntai-edge's wasi:http transport (the fake API on loopback answers); their
+// webhook route verifies deliveries signed here with node:crypto.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -11,17 +13,28 @@ import { ROOT, startProcess, stopProcess } from '../runtimes/helpers.mjs';
 
 const KEY = 'sk_test_wasi_http';
 const SECRET = 'whsec_wasi_http_test';
-const COMPONENT = join(ROOT, 'target', 'wasi-http', 'wasm32-wasip2', 'release', 'asyntai_wasi_http.wasm');
+const COMPONENTS = [
+  {
+    name: 'an HTTP component written in Rust (wasi:http/incoming-handler)',
+    wasm: join(ROOT, 'target', 'wasi-http', 'wasm32-wasip2', 'release', 'asyntai_wasi_http.wasm'),
+    env: (base) => ({ ASYNTAI_API_KEY: KEY, ASYNTAI_BASE_URL: base, ASYNTAI_WEBHOOK_SECRET: SECRET }),
+  },
+  {
+    name: 'a Spin component written in Rust (spin-sdk)',
+    wasm: join(ROOT, 'target', 'spin-component', 'wasm32-wasip2', 'release', 'asyntai_spin_component.wasm'),
+    env: (base) => ({ SPIN_VARIABLE_ASYNTAI_API_KEY: KEY, SPIN_VARIABLE_ASYNTAI_BASE_URL: base, SPIN_VARIABLE_ASYNTAI_WEBHOOK_SECRET: SECRET }),
+  },
+];
 
-describe('an HTTP component written in Rust, on WASI 0.2', () => {
+for (const component of COMPONENTS) describe(`${component.name}, on WASI 0.2`, () => {
   let fake;
   let server;
   let base;
 
   before(async () => {
     fake = await startFakeApi();
-    server = await startProcess(process.execPath, [join(ROOT, 'tests', 'wasi', 'serve.mjs'), COMPONENT], {
-      env: { ASYNTAI_API_KEY: KEY, ASYNTAI_BASE_URL: fake.url, ASYNTAI_WEBHOOK_SECRET: SECRET },
+    server = await startProcess(process.execPath, [join(ROOT, 'tests', 'wasi', 'serve.mjs'), component.wasm], {
+      env: component.env(fake.url),
       ready: (line) => line.startsWith('http://') && line.trim(),
     });
     base = server.value.replace(/\/$/, '');
