@@ -1363,9 +1363,9 @@ fn reply_of(status: u16, retry_after: &RetryAfter, body: &str) -> Reply {
     let r = Reply::json(status, body);
     match retry_after {
         RetryAfter::None => r,
-        RetryAfter::Seconds(s) => r.header("Retry-After", &s.to_string()),
-        RetryAfter::Date(d) => r.header("Retry-After", &imf_fixdate(START_MS as i64 / 1000 + d)),
-        RetryAfter::Junk(j) => r.header("Retry-After", j),
+        RetryAfter::Seconds(s) => r.with_header("Retry-After", &s.to_string()),
+        RetryAfter::Date(d) => r.with_header("Retry-After", &imf_fixdate(START_MS as i64 / 1000 + d)),
+        RetryAfter::Junk(j) => r.with_header("Retry-After", j),
     }
 }
 

@@ -5,34 +5,18 @@
 //! (tests/js/fake-api.mjs) and from openssl, never from the code under test.
 #![cfg(all(target_arch = "wasm32", not(target_os = "wasi")))]
 
+#[path = "support/fake_api.rs"]
+mod fake_api;
+
 use std::time::Duration;
 
 use asyntai_edge::transport::fetch::JsFile;
-use asyntai_edge::{
-    ApiErrorKind, ChatRequest, Client, Error, ListConversationsRequest, ListSessionsRequest, RequestOptions,
-    UploadSpreadsheetRequest, Webhook,
-};
+use asyntai_edge::{Client, Error};
+use fake_api::{base, with_headers, KEY};
 use wasm_bindgen_test::*;
 
-const KEY: &str = "sk_test_wasm_0123456789";
-
-fn base() -> &'static str {
-    option_env!("ASYNTAI_FAKE_API").unwrap_or("ASYNTAI_FAKE_API was not set when these tests were built (make test-wasm sets it)")
-}
-
-fn client() -> Client {
-    Client::builder(KEY).base_url(base()).max_retries(0).build().unwrap()
-}
-
-fn with_headers(c: &Client, headers: &[(&str, &str)]) -> Client {
-    c.with_options(RequestOptions {
-        headers: headers.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect(),
-        ..Default::default()
-    })
-}
-
 /// How many requests the fake server has seen.
-async fn seen(c: &Client) -> u64 {
+async fn seen() -> u64 {
     let url = format!("{}__requests__", base());
     let window = js_sys::global();
     let fetch: js_sys::Function = js_sys::Reflect::get(&window, &"fetch".into()).unwrap().into();
@@ -41,63 +25,27 @@ async fn seen(c: &Client) -> u64 {
     let text: js_sys::Function = text.into();
     let body = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(text.call0(&res).unwrap())).await.unwrap();
     let v: serde_json::Value = serde_json::from_str(&body.as_string().unwrap()).unwrap();
-    let _ = c;
     v["count"].as_u64().unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn chat_answers_typed() {
-    let c = client();
-    let answer = c.chat().send(ChatRequest { message: "When are you open?".into(), ..Default::default() }).await.unwrap();
-    assert_eq!(answer.response, "Our business hours are Monday-Friday, 9 AM to 5 PM EST.");
-    assert_eq!(answer.session_id, "session_fake_1");
-    assert!(answer.success);
-    let again = c
-        .chat()
-        .send(ChatRequest { message: "And Saturday?".into(), session_id: Some("s-42".into()), website_id: Some(3u64.into()) })
-        .await
-        .unwrap();
-    assert_eq!(again.session_id, "s-42");
+    fake_api::chat_answers_typed().await;
 }
 
 #[wasm_bindgen_test]
 async fn lists_are_typed() {
-    let c = client();
-    let sites = c.websites().list().await.unwrap();
-    assert_eq!(sites.websites.len(), 2);
-    assert_eq!((sites.websites[0].id, sites.websites[0].domain.as_str(), sites.websites[0].is_primary), (1, "example.com", true));
-    let conv = c.conversations().list(ListConversationsRequest { session_id: "abc".into(), limit: Some(10) }).await.unwrap();
-    assert_eq!(conv.session_id, "abc");
-    assert_eq!(conv.messages[0].role, "user");
-    let account = c.account().get().await.unwrap();
-    assert_eq!(account.account.plan, "starter");
+    fake_api::lists_are_typed().await;
 }
 
 #[wasm_bindgen_test]
 async fn api_errors_carry_status_and_message() {
-    let c = with_headers(&client(), &[("x-fake-status", "401")]);
-    match c.account().get().await {
-        Err(Error::Api(e)) => {
-            assert_eq!((e.status, e.kind, e.error.as_deref()), (401, ApiErrorKind::Authentication, Some("scripted 401")));
-            assert!(!format!("{e:?}").contains(KEY));
-        }
-        other => panic!("expected a 401, got {other:?}"),
-    }
-    let html = with_headers(&client(), &[("x-fake-status", "502"), ("x-fake-html", "1")]);
-    match html.websites().list().await {
-        Err(Error::Api(e)) => assert_eq!((e.status, e.kind, e.error), (502, ApiErrorKind::InternalServer, None)),
-        other => panic!("expected a 502, got {other:?}"),
-    }
+    fake_api::api_errors_carry_status_and_message().await;
 }
 
 #[wasm_bindgen_test]
 async fn retries_then_gives_up_with_the_last_error() {
-    let c = Client::builder(KEY).base_url(base()).max_retries(1).build().unwrap();
-    let c = with_headers(&c, &[("x-fake-status", "503"), ("x-fake-retry-after", "0")]);
-    let before = seen(&c).await;
-    let r = c.websites().list().await;
-    assert!(matches!(&r, Err(Error::Api(e)) if e.status == 503 && e.retry_after == Some(0.0)), "{r:?}");
-    assert_eq!(seen(&c).await - before, 3, "two attempts, then the count request");
+    fake_api::retries_then_gives_up_with_the_last_error(seen, "0").await;
 }
 
 #[wasm_bindgen_test]
@@ -110,47 +58,20 @@ async fn an_attempt_past_its_timeout_is_a_timeout() {
 
 #[wasm_bindgen_test]
 async fn bad_input_sends_nothing() {
-    let c = client();
-    let before = seen(&c).await;
-    let r = c.chat().send(ChatRequest { message: "   ".into(), ..Default::default() }).await;
-    assert!(matches!(&r, Err(Error::Validation { field, .. }) if field == "message"), "{r:?}");
-    let r = c.sessions().list(ListSessionsRequest { limit: Some(101), ..Default::default() }).await;
-    assert!(matches!(&r, Err(Error::Validation { field, .. }) if field == "limit"), "{r:?}");
-    assert_eq!(seen(&c).await - before, 1, "only the count request");
+    fake_api::bad_input_sends_nothing(seen).await;
 }
 
 #[wasm_bindgen_test]
 async fn spreadsheets_go_as_multipart() {
-    let c = client();
-    let file = JsFile::from_bytes(b"question,answer\nHours?,9 to 5\n").unwrap();
-    let r = c
-        .knowledge()
-        .upload_spreadsheet(UploadSpreadsheetRequest { file, filename: Some("faq.csv".into()), website_id: None })
-        .await
-        .unwrap();
-    assert!(r.success);
-    assert!(r.rows_processed > 0);
+    fake_api::spreadsheets_go_as_multipart(JsFile::from_bytes(b"question,answer\nHours?,9 to 5\n").unwrap()).await;
 }
 
 #[wasm_bindgen_test]
 async fn sessions_page_by_page() {
-    let c = client();
-    let mut pages = c.sessions().pages(ListSessionsRequest { limit: Some(20), ..Default::default() });
-    let first = pages.next_page().await.unwrap().unwrap();
-    assert!(!first.sessions.is_empty());
-    // The fake answers fewer than `limit` sessions: that page was the last.
-    assert!(pages.next_page().await.is_none());
+    fake_api::sessions_page_by_page().await;
 }
 
 #[wasm_bindgen_test]
 fn webhooks_verify_against_openssl() {
-    // printf '%s' '{"event":"lead.captured","payload":{"email":"a@b.co"}}' | openssl dgst -sha256 -hmac whsec_wasm
-    let body = br#"{"event":"lead.captured","payload":{"email":"a@b.co"}}"#;
-    let sig = "89e50d356b3275232bd6e19bf7dff9d4df130282579457d12b2bab9c99600689";
-    let hook = Webhook::new("whsec_wasm").unwrap();
-    let event = hook.verify(body, sig).unwrap();
-    assert_eq!(event.event, "lead.captured");
-    assert_eq!(event.payload["email"], "a@b.co");
-    assert!(matches!(hook.verify(body, &"0".repeat(64)), Err(Error::Webhook { .. })));
-    assert!(hook.is_valid(body, &format!("sha256={}", sig.to_uppercase())));
+    fake_api::webhooks_verify_against_openssl();
 }

@@ -155,7 +155,7 @@ mod retries {
             assert_eq!(run(&client, call), Ok(()));
             assert_eq!((client.transport().attempts(), sleeps(&client)), (2, vec![500.0]));
 
-            let limited = Step::Reply(Reply::json(429, error_body("slow down")).header("Retry-After", "1"));
+            let limited = Step::Reply(Reply::json(429, error_body("slow down")).with_header("Retry-After", "1"));
             let client = scripted([limited, reply(200, call.success())]);
             assert_eq!(run(&client, call), Ok(()));
             assert_eq!((client.transport().attempts(), sleeps(&client)), (2, vec![1000.0]));
@@ -202,7 +202,7 @@ mod retries {
         ];
         for (value, ms) in cases {
             for status in [429, 503] {
-                let first = Step::Reply(Reply::json(status, error_body("wait")).header("retry-after", value));
+                let first = Step::Reply(Reply::json(status, error_body("wait")).with_header("retry-after", value));
                 let client = scripted([first, reply(200, CHAT)]);
                 assert_eq!(run(&client, Call::Post), Ok(()), "{status} Retry-After {value:?}");
                 assert_eq!(sleeps(&client), [ms], "{status} Retry-After {value:?}");
@@ -215,7 +215,7 @@ mod retries {
     fn retry_after_beyond_the_cap_raises_at_once_with_retry_after() {
         for (value, seconds) in [("61", 61.0), ("120", 120.0), ("Thu, 01 Jan 2026 00:05:00 GMT", 300.0)] {
             for call in CALLS {
-                let first = Step::Reply(Reply::json(503, error_body("down for maintenance")).header("Retry-After", value));
+                let first = Step::Reply(Reply::json(503, error_body("down for maintenance")).with_header("Retry-After", value));
                 let client = scripted([first, reply(200, call.success())]);
                 let a = api_error(run(&client, call));
                 assert_eq!((a.status, a.kind, a.retry_after), (503, ApiErrorKind::ServiceUnavailable, Some(seconds)), "{value}");
@@ -227,7 +227,7 @@ mod retries {
 
     #[test]
     fn an_unreadable_retry_after_falls_back_to_the_backoff() {
-        let first = Step::Reply(Reply::json(503, error_body("busy")).header("retry-after", "soon"));
+        let first = Step::Reply(Reply::json(503, error_body("busy")).with_header("retry-after", "soon"));
         let client = scripted([first.clone(), first, reply(503, &error_body("busy"))]);
         let a = api_error(run(&client, Call::Get));
         assert_eq!(a.retry_after, None);
@@ -330,7 +330,7 @@ mod retries {
 
     #[test]
     fn abort_during_a_retry_sleep_stops_at_once() {
-        let retry_after = || Step::Reply(Reply::json(503, error_body("busy")).header("retry-after", "30"));
+        let retry_after = || Step::Reply(Reply::json(503, error_body("busy")).with_header("retry-after", "30"));
         for (call, first) in [
             (Call::Get, reply(503, &error_body("busy"))),
             (Call::Delete, Step::Network("reset".into())),
@@ -549,9 +549,9 @@ mod fault_matrix {
 
     fn step(f: &Fault) -> Step {
         match f {
-            Fault::Status(s, body) => Step::Reply(Reply::new(*s, *body).header("x-request-id", "req_42").header("content-type", "text/plain")),
-            Fault::BadSuccess(body, _) => Step::Reply(Reply::new(200, *body).header("x-request-id", "req_42")),
-            Fault::SuccessFalse => Step::Reply(Reply::json(200, r#"{"success":false,"error":"x"}"#).header("x-request-id", "req_42")),
+            Fault::Status(s, body) => Step::Reply(Reply::new(*s, *body).with_header("x-request-id", "req_42").with_header("content-type", "text/plain")),
+            Fault::BadSuccess(body, _) => Step::Reply(Reply::new(200, *body).with_header("x-request-id", "req_42")),
+            Fault::SuccessFalse => Step::Reply(Reply::json(200, r#"{"success":false,"error":"x"}"#).with_header("x-request-id", "req_42")),
             Fault::Network => Step::Network("connection reset by peer".into()),
             Fault::Timeout => Step::Timeout,
         }
@@ -744,8 +744,8 @@ mod key_redaction {
             ("\\u escapes in a key", reply(400, &format!(r#"{{"success":false,"error":"bad","{escaped}":1}}"#))),
             ("success false", reply(200, &format!(r#"{{"success":false,"error":"{escaped}"}}"#))),
             ("HTML", reply(502, &format!("<html>Authorization: Bearer {key}</html>"))),
-            ("header", Step::Reply(Reply::json(401, error_body("no")).header("x-echo", &format!("Bearer {key}")))),
-            ("header name", Step::Reply(Reply::json(401, error_body("no")).header(&format!("x-{key}"), "1"))),
+            ("header", Step::Reply(Reply::json(401, error_body("no")).with_header("x-echo", &format!("Bearer {key}")))),
+            ("header name", Step::Reply(Reply::json(401, error_body("no")).with_header(&format!("x-{key}"), "1"))),
             ("network cause", Step::Network(format!("GET https://x/?key={key} failed: reset"))),
             ("2xx unreadable by the type", reply(200, &format!(r#"{{"success":true,"account":{{"plan":"{escaped}","messages_used":"{escaped}"}}}}"#))),
         ];

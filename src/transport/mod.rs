@@ -86,6 +86,60 @@ pub trait Response {
     }
 }
 
+/// An answer held whole in memory: what a transport of your own can hand the client (a native HTTP
+/// client's, a host's), and what the test transports answer with.
+///
+/// ```
+/// use asyntai_edge::transport::{BufferedResponse, Response};
+///
+/// let answer = BufferedResponse::json(200, r#"{"success":true,"websites":[]}"#).with_header("X-Request-Id", "r1");
+/// assert_eq!(answer.header("x-request-id").as_deref(), Some("r1"));
+/// assert_eq!(answer.header("content-type").as_deref(), Some("application/json"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BufferedResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// Body (bytes that are not UTF-8 replaced, as `Response.text()` does).
+    pub body: String,
+}
+
+impl BufferedResponse {
+    /// `status` with `body` and no header.
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        BufferedResponse { status, headers: Vec::new(), body: body.into() }
+    }
+
+    /// `status` with a JSON `body` (`content-type: application/json`).
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        BufferedResponse::new(status, body).with_header("content-type", "application/json")
+    }
+
+    /// With one more header (its name lower-cased, as a transport hands them over).
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+}
+
+impl Response for BufferedResponse {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+    fn headers(&self) -> Vec<(String, String)> {
+        self.headers.clone()
+    }
+    fn text(&self) -> String {
+        self.body.clone()
+    }
+}
+
 /// A multipart/form-data body, as a browser's `FormData` writes it: the text fields, then the file part;
 /// and its `content-type`. `boundary` must not occur in the file.
 pub fn multipart_body(boundary: &str, fields: &[(&str, String)], file: &[u8], filename: &str, content_type: &str) -> (String, Vec<u8>) {

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use crate::api::Method;
-use crate::transport::{Failure, HttpBody, HttpRequest, Response, Transport};
+use crate::transport::{Failure, HttpBody, HttpRequest, Transport};
 
 /// The caller's abort signal: a flag shared between the test and the transport.
 pub type AbortFlag = Rc<Cell<bool>>;
@@ -28,48 +28,7 @@ pub fn abort_flag() -> AbortFlag {
 pub const START_MS: f64 = 1_767_225_600_000.0;
 
 /// An answer of the scripted server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// HTTP status.
-    pub status: u16,
-    /// Headers, names in lower case.
-    pub headers: Vec<(String, String)>,
-    /// Body.
-    pub body: String,
-}
-
-impl Reply {
-    /// `status` with `body` and no header.
-    pub fn new(status: u16, body: impl Into<String>) -> Self {
-        Reply { status, headers: Vec::new(), body: body.into() }
-    }
-
-    /// `status` with a JSON `body` (`content-type: application/json`).
-    pub fn json(status: u16, body: impl Into<String>) -> Self {
-        Reply::new(status, body).header("content-type", "application/json")
-    }
-
-    /// With one more header (its name lower-cased, as a transport hands them over).
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
-        self
-    }
-}
-
-impl Response for Reply {
-    fn status(&self) -> u16 {
-        self.status
-    }
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    }
-    fn headers(&self) -> Vec<(String, String)> {
-        self.headers.clone()
-    }
-    fn text(&self) -> String {
-        self.body.clone()
-    }
-}
+pub use crate::transport::BufferedResponse as Reply;
 
 /// How one attempt ends.
 #[derive(Debug, Clone, PartialEq)]

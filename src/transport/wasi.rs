@@ -25,7 +25,7 @@ use wasip2::http::types::{ErrorCode, Fields, IncomingBody, Method as WasiMethod,
 use wasip2::io::poll::{poll, Pollable};
 use wasip2::io::streams::StreamError;
 
-use super::{Failure, HttpBody, HttpRequest, Response, Transport};
+use super::{BufferedResponse, Failure, HttpBody, HttpRequest, Transport};
 use crate::api::Method;
 
 /// How much is written to an output stream at once (what `blocking-write-and-flush` takes at most).
@@ -36,29 +36,6 @@ const READ_CHUNK: u64 = 64 * 1024;
 /// The wasi:http transport: what `Client::builder(..).build()` uses on wasm32-wasip2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WasiTransport;
-
-/// An answer, its body read whole.
-#[derive(Debug, Clone)]
-pub struct WasiResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Response for WasiResponse {
-    fn status(&self) -> u16 {
-        self.status
-    }
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    }
-    fn headers(&self) -> Vec<(String, String)> {
-        self.headers.clone()
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
 
 /// Nanoseconds of `ms` milliseconds (a negative or NaN count is none; a huge one saturates).
 fn nanos(ms: f64) -> u64 {
@@ -99,7 +76,7 @@ fn boundary(file: &[u8]) -> String {
 }
 
 /// One attempt, blocking until it settles or its deadline passes.
-fn attempt(req: &HttpRequest<'_, Vec<u8>>) -> Result<WasiResponse, Failure<String>> {
+fn attempt(req: &HttpRequest<'_, Vec<u8>>) -> Result<BufferedResponse, Failure<String>> {
     let budget = nanos(req.timeout_ms);
     let deadline = monotonic_clock::now().saturating_add(budget);
     let (scheme, rest) = match (req.url.strip_prefix("https://"), req.url.strip_prefix("http://")) {
@@ -191,17 +168,17 @@ fn attempt(req: &HttpRequest<'_, Vec<u8>>) -> Result<WasiResponse, Failure<Strin
     }
     drop(stream);
     drop(IncomingBody::finish(incoming));
-    Ok(WasiResponse { status, headers, body })
+    Ok(BufferedResponse { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
 }
 
 impl Transport for WasiTransport {
-    type Response = WasiResponse;
+    type Response = BufferedResponse;
     type File = Vec<u8>;
     /// None: a Rust caller cancels by dropping the future (here, between attempts).
     type Signal = ();
     type Cause = String;
 
-    async fn send(&self, req: HttpRequest<'_, Vec<u8>>, _: Option<&()>) -> Result<WasiResponse, Failure<String>> {
+    async fn send(&self, req: HttpRequest<'_, Vec<u8>>, _: Option<&()>) -> Result<BufferedResponse, Failure<String>> {
         attempt(&req)
     }
 
