@@ -169,7 +169,50 @@ pub(crate) fn cut(mut text: String, max: usize) -> (String, bool) {
     (text, true)
 }
 
-/// What the client needs from its environment.
+/// What the client needs from its environment. The crate brings one per target (`fetch` on wasm32,
+/// wasi:http on wasm32-wasip2, the sandbox with feature `mock`); a host with an HTTP client of its own
+/// (Fastly Compute, a native program) implements this over it and gives it to
+/// [`ClientBuilder::transport`](crate::ClientBuilder::transport). The client keeps the rest: validation,
+/// headers, the retry loop and its policy, classifying answers, redacting the key.
+///
+/// ```
+/// use asyntai_edge::transport::{block_on, BufferedResponse, Failure, HttpRequest, Transport};
+/// use asyntai_edge::Client;
+///
+/// /// Answers every request from memory; a real one sends `req` with its HTTP client.
+/// struct Canned;
+///
+/// impl Transport for Canned {
+///     type Response = BufferedResponse;
+///     type File = Vec<u8>;
+///     type Signal = ();
+///     type Cause = String;
+///
+///     async fn send(&self, req: HttpRequest<'_, Vec<u8>>, _: Option<&()>) -> Result<BufferedResponse, Failure<String>> {
+///         // req.method, req.url, req.headers (the key's among them), req.body, req.timeout_ms
+///         assert_eq!(req.url, "https://asyntai.com/api/v1/websites/");
+///         Ok(BufferedResponse::json(200, r#"{"success":true,"websites":[{"id":1,"name":"Main","domain":"example.com","is_primary":true}]}"#))
+///     }
+///     async fn sleep(&self, _ms: f64, _: Option<&()>) {} // the retry loop's waits
+///     fn is_aborted(&self, _: Option<&()>) -> bool {
+///         false
+///     }
+///     fn now_ms(&self) -> f64 {
+///         1_767_225_600_000.0 // the wall clock, for Retry-After dates
+///     }
+///     fn random(&self) -> f64 {
+///         0.5 // the backoff's jitter, in [0, 1)
+///     }
+///     fn describe(cause: &String) -> String {
+///         cause.clone()
+///     }
+/// }
+///
+/// let client = Client::builder("sk_test").transport(Canned).build()?;
+/// let sites = block_on(client.websites().list())?;
+/// assert_eq!(sites.websites[0].domain, "example.com");
+/// # Ok::<(), asyntai_edge::Error>(())
+/// ```
 pub trait Transport {
     /// An answer.
     type Response: Response;
