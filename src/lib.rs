@@ -23,7 +23,8 @@
 //!   struct per answer, the response classifier; pure.
 //! - [`client`]: the async [`Client`] (retries, timeouts, redaction of the key), generic over a
 //!   [`transport::Transport`]; [`retry`]: the retry policy as a pure function.
-//! - [`transport`]: the seam: `fetch` on wasm32, the in-process sandbox and test transports natively.
+//! - [`transport`]: the seam: `fetch` on wasm32, wasi:http on wasm32-wasip2, the in-process sandbox and
+//!   test transports natively.
 //! - [`webhook`]: HMAC-SHA256 signature verification; `mock` (feature `mock`): the offline sandbox.
 //! - `wasm` (wasm32, feature `wasm`): the JavaScript classes of the npm package, over the same client.
 #![cfg_attr(all(target_arch = "wasm32", feature = "wasm", not(feature = "client")), no_std)]

@@ -174,7 +174,8 @@ fn attempt(req: &HttpRequest<'_, Vec<u8>>) -> Result<BufferedResponse, Failure<S
 impl Transport for WasiTransport {
     type Response = BufferedResponse;
     type File = Vec<u8>;
-    /// None: a Rust caller cancels by dropping the future (here, between attempts).
+    /// None: elsewhere a Rust caller cancels by dropping the future; here a call runs to its end within
+    /// the first poll, bounded by its timeouts.
     type Signal = ();
     type Cause = String;
 

@@ -1,7 +1,8 @@
 // Loads a WASI 0.2 component in Node: jco's transpiler turns it into a JS module (in a temporary
 // folder, removed when the process exits) over jco's WASI shim (wasi:http over Node's http, clocks,
-// random, stdio, environment), both pinned in tools/, and Spin's variables (spin-variables.mjs). Used by run.mjs (a command: cargo's test runner)
-// and serve.mjs (an HTTP component, served as `wasmtime serve` or Spin would).
+// random, stdio, environment), both pinned in tools/, and Spin's variables (spin-variables.mjs).
+// Used by run.mjs (a command: cargo's test runner) and serve.mjs (an HTTP component, served as
+// `wasmtime serve` or Spin would serve it).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ export const shim = (subpath) => pathToFileURL(join(SHIM, 'dist', 'nodejs', `${s
 
 /**
  * Transpiles the component at `path` and imports it: its exports (`run`, `incomingHandler`, ...).
- * `before` runs first, with the shim's modules loaded (to set arguments or the environment).
+ * `before` runs just before the import (to set the shim's arguments, say).
  */
 export async function loadComponent(path, before = async () => {}) {
   const { transpileBytes } = await import(pathToFileURL(tools.resolve('@bytecodealliance/jco-transpile')));
