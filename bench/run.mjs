@@ -20,6 +20,7 @@ import { cpus, release, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { benchClient } from './client.bench.mjs';
 import { benchWorkerd } from './workerd/workerd.bench.mjs';
 import { benchWebhook } from './webhook.bench.mjs';
@@ -162,6 +163,15 @@ async function main() {
   const [, listUs, chatUs] = rust.match(/websites\.list ([\d.]+) us\/call, chat\.send ([\d.]+) us/) ?? [];
   row('A Rust API call, natively, over a transport that answers at once (`cargo run --release --example client_bench`): validation, request, retry loop, classification, serde into the typed answer',
     `websites.list ${listUs} µs; chat.send ${chatUs} µs`, 'none (the figure is the client core\'s own work, without fetch)', '—', 'report', '—');
+
+  log('what a Rust program carries');
+  const gz = (...files) => files.reduce((n, f) => n + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
+  const rustWorker = gz('target/rust-worker/bindgen/asyntai_rust_worker_bg.wasm', 'target/rust-worker/bindgen/asyntai_rust_worker_bg.js');
+  const wasiHttp = gz('target/wasi-http/wasm32-wasip2/release/asyntai_wasi_http.wasm');
+  const spin = gz('target/spin-component/wasm32-wasip2/release/asyntai_spin_component.wasm');
+  row('What a Rust program using the Rust API carries, built as its Cargo.toml says (release, LTO, no wasm-opt; gzip -9): the Worker in Rust (examples/rust-worker: its wasm and wasm-bindgen glue), the WASI HTTP component (examples/wasi-http), the Spin component (examples/spin-component)',
+    `Worker ${fmt.bytes(rustWorker)}; WASI component ${fmt.bytes(wasiHttp)}; Spin component ${fmt.bytes(spin)}`,
+    'none (each is a whole app: chat and webhook routes, the client, serde_json)', '—', 'report', '—');
 
   log('the sandbox');
   const sb = await benchSandbox({ rounds: ROUNDS, answers: 3000 });
