@@ -78,6 +78,25 @@ fn a_refused_connection_is_a_connection_error_without_the_key() {
 }
 
 #[test]
+fn an_error_page_is_read_only_as_far_as_the_client_keeps_it() {
+    // 50 MB of HTML behind a 502: the error carries its first MiB, and the component's memory does not
+    // grow by the rest.
+    let pages = || core::arch::wasm32::memory_size(0);
+    let before = pages();
+    let c = with_headers(&fake_api::client(), &[("x-fake-status", "502"), ("x-fake-html", "1"), ("x-fake-html-bytes", "50000000")]);
+    match block_on(c.websites().list()) {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.status, 502);
+            assert!(e.body.ends_with(asyntai_edge::client::CUT), "{}", &e.body[e.body.len().saturating_sub(80)..]);
+            assert!(e.body.len() <= asyntai_edge::client::MAX_ERROR_BODY + asyntai_edge::client::CUT.len());
+        }
+        other => panic!("expected a 502, got {other:?}"),
+    }
+    let grown_mib = (pages() - before) * 64 / 1024;
+    assert!(grown_mib < 16, "the memory grew by {grown_mib} MiB");
+}
+
+#[test]
 fn bad_input_sends_nothing() {
     block_on(fake_api::bad_input_sends_nothing(seen));
 }

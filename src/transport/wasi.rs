@@ -153,8 +153,11 @@ fn attempt(req: &HttpRequest<'_, Vec<u8>>) -> Result<BufferedResponse, Failure<S
     let headers = response.headers().entries().into_iter().map(|(k, v)| (k.to_ascii_lowercase(), String::from_utf8_lossy(&v).into_owned())).collect();
     let incoming = response.consume().map_err(|()| network("no response body"))?;
     let stream = incoming.stream().map_err(|()| network("no response body"))?;
+    // A success body is read whole; of any other, only what the client keeps (an error page may be
+    // megabytes, and a wasm memory that grew for it stays grown).
+    let cap = if (200..300).contains(&status) { usize::MAX } else { crate::client::MAX_ERROR_BODY + 4 };
     let mut body = Vec::new();
-    loop {
+    while body.len() <= cap {
         match stream.read(READ_CHUNK) {
             Ok(chunk) if chunk.is_empty() => {
                 if !ready_by(&stream.subscribe(), deadline) {

@@ -5,6 +5,7 @@
 //   x-fake-retry-after: 0     with this Retry-After header
 //   x-fake-delay: 300         wait this many ms before the headers
 //   x-fake-html: 1            answer with a proxy's HTML page
+//   x-fake-html-bytes: 50000000  ... of this many bytes
 // GET /api/v1/__requests__ answers the count of requests seen so far (to check nothing was sent).
 import { startFakeApi, faults } from "../js/fake-api.mjs";
 
@@ -13,7 +14,7 @@ fake.respond((rec) => {
   const h = rec.headers;
   if (rec.path === "/api/v1/__requests__") return { status: 200, json: { success: true, count: fake.requests.length - 1 } };
   let plan;
-  if (h["x-fake-html"]) plan = faults.html(Number(h["x-fake-status"] ?? 502));
+  if (h["x-fake-html"]) plan = faults.html(Number(h["x-fake-status"] ?? 502), h["x-fake-html-bytes"] ? "<".padEnd(Number(h["x-fake-html-bytes"]), "x") : undefined);
   else if (h["x-fake-status"]) plan = faults.error(Number(h["x-fake-status"]), `scripted ${h["x-fake-status"]}`);
   if (h["x-fake-retry-after"] !== undefined) plan = { ...(plan ?? {}), headers: { ...(plan?.headers ?? {}), "Retry-After": h["x-fake-retry-after"] } };
   if (h["x-fake-delay"]) plan = { ...(plan ?? {}), delay: Number(h["x-fake-delay"]) };
