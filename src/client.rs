@@ -772,7 +772,7 @@ impl<T: Transport> ChatResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ChatRequest;
-    /// 
+    ///
     /// let answer = client.chat().send(ChatRequest { message: "When are you open?".into(), ..Default::default() }).await?;
     /// println!("{}", answer.response);
     /// // the same session_id continues the conversation
@@ -818,7 +818,7 @@ impl<T: Transport> ConversationsResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::{ChatRequest, ListConversationsRequest};
-    /// 
+    ///
     /// let chat = client.chat().send(ChatRequest { message: "Hello".into(), ..Default::default() }).await?;
     /// let history = client.conversations().list(ListConversationsRequest { session_id: chat.session_id, limit: Some(50) }).await?;
     /// for m in &history.messages {
@@ -864,7 +864,7 @@ impl<'a, T: Transport> SessionsResource<'a, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListSessionsRequest;
-    /// 
+    ///
     /// let page = client.sessions().list(ListSessionsRequest { limit: Some(20), source: Some("api".into()), ..Default::default() }).await?;
     /// for s in &page.sessions {
     ///     println!("{} {} messages: {}", s.session_id, s.message_count, s.first_message);
@@ -882,7 +882,7 @@ impl<'a, T: Transport> SessionsResource<'a, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListSessionsRequest;
-    /// 
+    ///
     /// let mut pages = client.sessions().pages(ListSessionsRequest { since: Some("2026-01-01".into()), ..Default::default() });
     /// while let Some(page) = pages.next_page().await {
     ///     for s in page?.sessions {
@@ -908,7 +908,7 @@ impl<'a, T: Transport> LeadsResource<'a, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListLeadsRequest;
-    /// 
+    ///
     /// let found = client.leads().list(ListLeadsRequest { email: Some("ada@example.com".into()), ..Default::default() }).await?;
     /// println!("{} leads", found.leads.len());
     /// # Ok::<(), asyntai_edge::Error>(()) })?;
@@ -924,7 +924,7 @@ impl<'a, T: Transport> LeadsResource<'a, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListLeadsRequest;
-    /// 
+    ///
     /// let every = client.leads().pages(ListLeadsRequest { since: Some("2026-01-01T00:00:00Z".into()), ..Default::default() }).all().await?;
     /// for lead in every {
     ///     println!("{:?} {:?}", lead.email, lead.phone);
@@ -948,7 +948,7 @@ impl<'a, T: Transport> TicketsResource<'a, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListTicketsRequest;
-    /// 
+    ///
     /// let page = client.tickets().list(ListTicketsRequest { limit: Some(100), ..Default::default() }).await?;
     /// for t in &page.tickets {
     ///     println!("{} [{}] {}", t.ticket_number, t.status, t.subject);
@@ -966,7 +966,7 @@ impl<'a, T: Transport> TicketsResource<'a, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListTicketsRequest;
-    /// 
+    ///
     /// let mut pages = client.tickets().pages(ListTicketsRequest::default());
     /// while let Some(page) = pages.next_page().await {
     ///     println!("{} tickets", page?.tickets.len());
@@ -990,7 +990,7 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::ListKnowledgeRequest;
-    /// 
+    ///
     /// for entry in client.knowledge().list(ListKnowledgeRequest::default()).await?.entries {
     ///     println!("{} {}: {}", entry.id, entry.kind, entry.title);
     /// }
@@ -1010,7 +1010,7 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::AddTextRequest;
-    /// 
+    ///
     /// let entry = client
     ///     .knowledge()
     ///     .add_text(AddTextRequest { title: "Opening hours".into(), content: "We are open 9 to 17, Monday to Friday.".into(), ..Default::default() })
@@ -1032,7 +1032,7 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::AddUrlRequest;
-    /// 
+    ///
     /// let entry = client.knowledge().add_url(AddUrlRequest { url: "https://example.com/faq".into(), ..Default::default() }).await?;
     /// println!("{}: {}", entry.id, entry.title);
     /// # Ok::<(), asyntai_edge::Error>(()) })?;
@@ -1053,7 +1053,7 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::UploadSpreadsheetRequest;
-    /// 
+    ///
     /// let csv = b"question,answer\nAre you open on Sundays?,No\n".to_vec();
     /// let upload = UploadSpreadsheetRequest { file: csv, filename: Some("faq.csv".into()), ..Default::default() };
     /// let entry = client.knowledge().upload_spreadsheet(upload).await?;
@@ -1074,7 +1074,7 @@ impl<T: Transport> KnowledgeResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::AddTextRequest;
-    /// 
+    ///
     /// let added = AddTextRequest { title: "Old hours".into(), content: "We were open 8 to 16.".into(), ..Default::default() };
     /// let id = client.knowledge().add_text(added).await?.id;
     /// client.knowledge().delete(&id).await?;
@@ -1115,7 +1115,7 @@ impl<T: Transport> WebhooksResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::CreateWebhookRequest;
-    /// 
+    ///
     /// let req = CreateWebhookRequest {
     ///     url: "https://example.com/webhooks/asyntai".into(),
     ///     events: vec!["lead.captured".into(), "message.received".into()],
@@ -1140,7 +1140,7 @@ impl<T: Transport> WebhooksResource<'_, T> {
     /// # #[cfg(feature = "mock")] asyntai_edge::transport::block_on(async {
     /// # let client = asyntai_edge::Client::builder("test_key").transport(asyntai_edge::transport::mock::MockTransport::default()).build()?;
     /// use asyntai_edge::CreateWebhookRequest;
-    /// 
+    ///
     /// let req = CreateWebhookRequest { url: "https://example.com/hook".into(), events: vec!["lead.captured".into()], ..Default::default() };
     /// let id = client.webhooks().create(req).await?.webhook.id;
     /// client.webhooks().delete(&id).await?;
