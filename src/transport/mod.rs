@@ -1,7 +1,8 @@
 //! The Transport seam: everything the client needs from the outside world (send a request, wait,
 //! the time, randomness), so that the whole call path, retries and faults included, runs natively in
-//! `cargo test` against the in-process sandbox (`crate::mock`, feature `mock`) or a scripted transport on a virtual clock,
-//! and on wasm32 over `fetch` (`transport::fetch`), on wasm32-wasip2 over wasi:http (`transport::wasi`).
+//! `cargo test` against the in-process sandbox (`crate::mock`, feature `mock`) or a scripted transport
+//! on a virtual clock; on wasm32 over `fetch` (`transport::fetch`), on wasm32-wasip2 over wasi:http
+//! (`transport::wasi`).
 
 use core::future::Future;
 
