@@ -4,13 +4,11 @@
 // Used by run.mjs (a command: cargo's test runner) and serve.mjs (an HTTP component, served as
 // `wasmtime serve` or Spin would serve it).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ROOT, toolRequire } from '../runtimes/helpers.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tools = createRequire(join(ROOT, 'tools', 'package.json'));
 const SHIM = join(ROOT, 'tools', 'node_modules', '@bytecodealliance', 'preview2-shim');
 // Host interfaces beyond WASI's that a component may import: Spin's variables (spin-variables.mjs).
 const MAP = { 'fermyon:spin/variables@2.0.0': pathToFileURL(join(ROOT, 'tests', 'wasi', 'spin-variables.mjs')).href };
@@ -23,7 +21,7 @@ export const shim = (subpath) => pathToFileURL(join(SHIM, 'dist', 'nodejs', `${s
  * `before` runs just before the import (to set the shim's arguments, say).
  */
 export async function loadComponent(path, before = async () => {}) {
-  const { transpileBytes } = await import(pathToFileURL(tools.resolve('@bytecodealliance/jco-transpile')));
+  const { transpileBytes } = await import(pathToFileURL(toolRequire.resolve('@bytecodealliance/jco-transpile')));
   const dir = mkdtempSync(join(tmpdir(), 'asyntai-wasi-'));
   // wasi:cli/exit ends the process from inside the component: clean up then too.
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
