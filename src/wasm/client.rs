@@ -257,7 +257,7 @@ impl PageIterator {
 /// or `Deno.env`, where they exist (and may be read).
 fn env_key() -> Option<String> {
     let global = super::global();
-    let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().filter(|v| !v.is_null_or_undefined());
     if let Some(key) = get(&global, "process").and_then(|p| get(&p, "env")).and_then(|e| get(&e, "ASYNTAI_API_KEY")) {
         return key.as_string().filter(|k| !k.is_empty());
     }

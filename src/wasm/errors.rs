@@ -201,7 +201,7 @@ fn mentions_key(v: &JsValue, redactor: &Redactor, depth: u32, seen: &Array) -> R
 /// usual case), else a copy of its name, message, code and causes with the key redacted (a custom
 /// fetch's error may carry the request, headers and all).
 fn safe_cause(cause: &JsValue, redactor: &Redactor, depth: u32) -> JsValue {
-    if cause.is_undefined() || cause.is_null() {
+    if cause.is_null_or_undefined() {
         return cause.clone();
     }
     if depth == 0 && matches!(mentions_key(cause, redactor, 0, &Array::new()), Ok(false)) {
@@ -210,7 +210,7 @@ fn safe_cause(cause: &JsValue, redactor: &Redactor, depth: u32) -> JsValue {
     let get = |name: &str| Reflect::get(cause, &name.into()).unwrap_or(JsValue::UNDEFINED);
     let message = if cause.is_object() || cause.is_function() {
         let m = get("message");
-        if m.is_undefined() || m.is_null() { String::new() } else { js_string(&m) }
+        if m.is_null_or_undefined() { String::new() } else { js_string(&m) }
     } else {
         js_string(cause)
     };

@@ -66,7 +66,7 @@ fn get(target: &JsValue, key: &'static str) -> Result<JsValue, Error> {
 
 /// A JavaScript value as a [`Loose`] one.
 pub fn loose(v: &JsValue, depth: u32) -> Loose {
-    if v.is_undefined() || v.is_null() {
+    if v.is_null_or_undefined() {
         return Loose::Null;
     }
     if let Some(b) = v.as_bool() {
@@ -196,13 +196,13 @@ pub fn client_options(v: &JsValue) -> Result<ClientOptions, Error> {
     }
     let mut r = Reader { error: None, config: true };
     let base = r.get(v, "baseURL");
-    let base_url = r.keep(if base.is_undefined() || base.is_null() {
+    let base_url = r.keep(if base.is_null_or_undefined() {
         Ok(None)
     } else {
         base.as_string().map(Some).ok_or_else(|| Error::config("The `baseURL` option must be an absolute URL, e.g. \"https://asyntai.com/api/v1/\"."))
     });
     let fetch = r.get(v, "fetch");
-    let fetch = r.keep(if fetch.is_undefined() || fetch.is_null() {
+    let fetch = r.keep(if fetch.is_null_or_undefined() {
         Ok(None)
     } else {
         fetch.dyn_into::<js_sys::Function>().map(Some).map_err(|_| Error::config("No `fetch` here: pass one with the `fetch` option."))
@@ -242,7 +242,7 @@ pub struct CallOptions {
 /// # Errors
 /// A `ValidationError` naming the option.
 pub fn call_options(v: &JsValue) -> Result<CallOptions, Error> {
-    if v.is_undefined() || v.is_null() {
+    if v.is_null_or_undefined() {
         return Ok(CallOptions::default());
     }
     if !v.is_object() {
@@ -318,7 +318,7 @@ impl Reader {
 /// The `signal` option: an `AbortSignal` (or what quacks like one: `addEventListener` and a boolean
 /// `aborted`).
 fn signal_init(signal: JsValue) -> Result<Option<JsValue>, Error> {
-    if signal.is_undefined() || signal.is_null() {
+    if signal.is_null_or_undefined() {
         return Ok(None);
     }
     let listens = Reflect::get(&signal, &"addEventListener".into()).is_ok_and(|f| f.is_function());
@@ -332,7 +332,7 @@ fn signal_init(signal: JsValue) -> Result<Option<JsValue>, Error> {
 /// A headers init (an object, a `Headers`, a `Map`, or `[name, value]` pairs) as (name, value) pairs;
 /// a null or undefined value removes the header. Names and values are checked by the client.
 fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<String>)>, Error> {
-    if init.is_undefined() || init.is_null() {
+    if init.is_null_or_undefined() {
         return Ok(Vec::new());
     }
     if !init.is_object() {
@@ -358,7 +358,7 @@ fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<Stri
             Error::validation(where_, cat!("`", where_, "` holds a header name that is not an HTTP token (no CR, LF or NUL, spaces or separators)"))
         })?;
         let value = pair.get(1);
-        let value = if value.is_undefined() || value.is_null() { None } else { Some(js_string(&value)) };
+        let value = if value.is_null_or_undefined() { None } else { Some(js_string(&value)) };
         out.push((name, value));
     }
     Ok(out)
@@ -366,7 +366,7 @@ fn headers_init(init: &JsValue, where_: &str) -> Result<Vec<(String, Option<Stri
 
 /// The `query` escape hatch: names to strings, numbers or booleans (absent ones skipped).
 fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
-    if init.is_undefined() || init.is_null() {
+    if init.is_null_or_undefined() {
         return Ok(Vec::new());
     }
     if !init.is_object() || is_array(init) {
@@ -378,7 +378,7 @@ fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
         let pair = Array::from(&pair);
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
-        if value.is_undefined() || value.is_null() {
+        if value.is_null_or_undefined() {
             continue;
         }
         if value.as_string().is_none() && value.as_f64().is_none() && value.as_bool().is_none() {
@@ -391,7 +391,7 @@ fn query_init(init: &JsValue) -> Result<Vec<(String, String)>, Error> {
 
 /// The `body` escape hatch: a plain object, as `JSON.stringify` writes it.
 fn body_init(init: &JsValue) -> Result<Option<(Vec<String>, String)>, Error> {
-    if init.is_undefined() || init.is_null() {
+    if init.is_null_or_undefined() {
         return Ok(None);
     }
     if !init.is_object() || is_array(init) {
@@ -437,7 +437,7 @@ pub(crate) fn bytes_of(v: &JsValue) -> Option<js_sys::Uint8Array> {
 /// # Errors
 /// A `ValidationError` for `file`.
 pub fn spreadsheet(file: &JsValue) -> Result<JsFile, Error> {
-    if file.is_undefined() || file.is_null() {
+    if file.is_null_or_undefined() {
         return Err(Error::validation("file", "`file` is required"));
     }
     let wrong = || Error::validation("file", "`file` must be a Blob, File, Uint8Array or ArrayBuffer");
