@@ -55,8 +55,13 @@ impl Shared {
 
     /// An operation read from a JavaScript options object.
     fn call<O: Operation + FromParams + 'static>(self: &Rc<Self>, params: &JsValue, opts: &JsValue) -> Promise {
-        let op = options::params(params, &[]).and_then(O::from_params).map(|o| Box::new(o) as Box<dyn Request>);
-        self.call_op(op, opts)
+        self.call_read(params, opts, |p| O::from_params(p).map(|o| Box::new(o) as Box<dyn Request>))
+    }
+
+    /// The shared part of [`Shared::call`]: one copy in the wasm rather than one per operation.
+    #[inline(never)]
+    fn call_read(self: &Rc<Self>, params: &JsValue, opts: &JsValue, read: fn(api::Params) -> Result<Box<dyn Request>, Error>) -> Promise {
+        self.call_op(options::params(params, &[]).and_then(read), opts)
     }
 
     /// An operation, validated and sent.
@@ -77,8 +82,12 @@ impl Shared {
 
     /// A paged list: the promise of the first page, also async-iterable over every item of every page.
     fn paged<O: FromParams + PagedRequest + 'static>(self: &Rc<Self>, params: &JsValue, opts: &JsValue) -> Promise {
-        let op = options::params(params, &[]).and_then(O::from_params).map(|o| Box::new(o) as Box<dyn PagedRequest>);
-        self.paged_op(op, opts)
+        self.paged_read(params, opts, |p| O::from_params(p).map(|o| Box::new(o) as Box<dyn PagedRequest>))
+    }
+
+    #[inline(never)]
+    fn paged_read(self: &Rc<Self>, params: &JsValue, opts: &JsValue, read: fn(api::Params) -> Result<Box<dyn PagedRequest>, Error>) -> Promise {
+        self.paged_op(options::params(params, &[]).and_then(read), opts)
     }
 
     fn paged_op(self: &Rc<Self>, op: Result<Box<dyn PagedRequest>, Error>, opts: &JsValue) -> Promise {
