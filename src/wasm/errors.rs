@@ -14,61 +14,52 @@ use crate::transport::fetch::json_parse;
 
 #[wasm_bindgen(raw_module = "../../lib/errors.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = AsyntaiError)]
-    type JsAsyntaiError;
-    #[wasm_bindgen(constructor, js_class = AsyntaiError)]
-    fn new_asyntai(message: &str) -> JsAsyntaiError;
-
-    #[wasm_bindgen(js_name = ValidationError)]
-    type JsValidationError;
-    #[wasm_bindgen(constructor, js_class = ValidationError)]
-    fn new_validation(message: &str, field: &str) -> JsValidationError;
-
-    #[wasm_bindgen(js_name = APIError)]
-    type JsApiError;
-    #[wasm_bindgen(constructor, js_class = APIError)]
-    fn new_api(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = BadRequestError)]
-    fn new_bad_request(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = AuthenticationError)]
-    fn new_authentication(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = PermissionDeniedError)]
-    fn new_permission_denied(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = NotFoundError)]
-    fn new_not_found(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = RateLimitError)]
-    fn new_rate_limit(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = InternalServerError)]
-    fn new_internal_server(message: &str, info: &JsValue) -> JsApiError;
-    #[wasm_bindgen(constructor, js_class = ServiceUnavailableError)]
-    fn new_service_unavailable(message: &str, info: &JsValue) -> JsApiError;
-
-    #[wasm_bindgen(js_name = APIConnectionError)]
-    type JsConnectionError;
-    #[wasm_bindgen(constructor, js_class = APIConnectionError)]
-    fn new_connection(message: &str, options: &JsValue) -> JsConnectionError;
-    #[wasm_bindgen(constructor, js_class = APITimeoutError)]
-    fn new_timeout(message: &str) -> JsConnectionError;
-
-    #[wasm_bindgen(js_name = APIUserAbortError)]
-    type JsAbortError;
-    #[wasm_bindgen(constructor, js_class = APIUserAbortError)]
-    fn new_abort() -> JsAbortError;
-
     #[wasm_bindgen(js_name = WebhookVerificationError)]
     type JsWebhookError;
     #[wasm_bindgen(constructor, js_class = WebhookVerificationError)]
     fn new_webhook(message: &str, reason: &str) -> JsWebhookError;
 }
 
+#[wasm_bindgen(raw_module = "../../lib/error-classes.js")]
+extern "C" {
+    /// `new (the class at index `class`)(message, extra)`: one import for every class but the
+    /// webhook's (the `asyntai-edge/webhooks` module has only that one, imported above).
+    #[wasm_bindgen(js_name = newError)]
+    fn new_error(class: u32, message: &str, extra: &JsValue) -> JsValue;
+}
+
+/// An error class of `lib/errors.js`: its index in `lib/error-classes.js`'s list (tests/js/errors.test.mjs
+/// checks each error's exact class).
+#[derive(Clone, Copy)]
+enum Class {
+    Asyntai,
+    Validation,
+    Api,
+    BadRequest,
+    Authentication,
+    PermissionDenied,
+    NotFound,
+    RateLimit,
+    InternalServer,
+    ServiceUnavailable,
+    Connection,
+    Timeout,
+    Abort,
+}
+
+/// `new class(message, extra)`.
+fn make(class: Class, message: &str, extra: &JsValue) -> JsValue {
+    new_error(class as u32, message, extra)
+}
+
 /// A `ValidationError`.
 pub fn validation(field: &str, message: &str) -> JsValue {
-    JsValidationError::new_validation(message, field).into()
+    make(Class::Validation, message, &JsValue::from_str(field))
 }
 
 /// An `AsyntaiError` (the base class: configuration problems).
 pub fn asyntai(message: &str) -> JsValue {
-    JsAsyntaiError::new_asyntai(message).into()
+    make(Class::Asyntai, message, &JsValue::UNDEFINED)
 }
 
 /// A `WebhookVerificationError`.
@@ -85,14 +76,14 @@ pub fn to_js(error: Error, cause: Option<JsValue>, redactor: &Redactor) -> JsVal
     match error {
         Error::Validation { field, message } => validation(&field, &message),
         Error::Config { message } => asyntai(&message),
-        Error::Timeout { message } => JsConnectionError::new_timeout(&message).into(),
-        Error::Aborted => JsAbortError::new_abort().into(),
+        Error::Timeout { message } => make(Class::Timeout, &message, &JsValue::UNDEFINED),
+        Error::Aborted => make(Class::Abort, "Request was aborted.", &JsValue::UNDEFINED),
         Error::Connection { message, .. } => {
             let options = Object::new();
             if let Some(cause) = cause {
                 set(&options, "cause", &safe_cause(&cause, redactor, 0));
             }
-            JsConnectionError::new_connection(&message, &options).into()
+            make(Class::Connection, &message, &options)
         }
         Error::Webhook { reason, message } => webhook(&message, reason.as_str()),
         Error::Api(a) => {
@@ -111,18 +102,17 @@ pub fn to_js(error: Error, cause: Option<JsValue>, redactor: &Redactor) -> JsVal
             };
             set(&info, "body", &body);
             set(&info, "retryAfter", &a.retry_after.map_or(JsValue::NULL, JsValue::from_f64));
-            let m = a.message.as_str();
-            let e = match a.kind {
-                ApiErrorKind::BadRequest => JsApiError::new_bad_request(m, &info),
-                ApiErrorKind::Authentication => JsApiError::new_authentication(m, &info),
-                ApiErrorKind::PermissionDenied => JsApiError::new_permission_denied(m, &info),
-                ApiErrorKind::NotFound => JsApiError::new_not_found(m, &info),
-                ApiErrorKind::RateLimit => JsApiError::new_rate_limit(m, &info),
-                ApiErrorKind::InternalServer => JsApiError::new_internal_server(m, &info),
-                ApiErrorKind::ServiceUnavailable => JsApiError::new_service_unavailable(m, &info),
-                ApiErrorKind::Other => JsApiError::new_api(m, &info),
+            let class = match a.kind {
+                ApiErrorKind::BadRequest => Class::BadRequest,
+                ApiErrorKind::Authentication => Class::Authentication,
+                ApiErrorKind::PermissionDenied => Class::PermissionDenied,
+                ApiErrorKind::NotFound => Class::NotFound,
+                ApiErrorKind::RateLimit => Class::RateLimit,
+                ApiErrorKind::InternalServer => Class::InternalServer,
+                ApiErrorKind::ServiceUnavailable => Class::ServiceUnavailable,
+                ApiErrorKind::Other => Class::Api,
             };
-            e.into()
+            make(class, &a.message, &info)
         }
     }
 }
