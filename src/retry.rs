@@ -59,7 +59,7 @@ pub fn decide(
     if let Some(s) = retry_after {
         return if s <= MAX_RETRY_AFTER_S { Decision::Retry(s * 1000.0) } else { Decision::Stop };
     }
-    let base = (INITIAL_DELAY_MS * 2f64.powi(retries_done.min(16) as i32)).min(MAX_DELAY_MS);
+    let base = (INITIAL_DELAY_MS * f64::from(1u32 << retries_done.min(16))).min(MAX_DELAY_MS);
     let jitter = 1.0 - 0.25 * random.clamp(0.0, 1.0);
     Decision::Retry(base * jitter)
 }
@@ -85,7 +85,8 @@ fn parse_seconds(v: &str) -> Option<f64> {
     }
     let whole = crate::text::digits(int)?;
     let part = if frac.is_empty() { 0 } else { crate::text::digits(frac)? };
-    Some(whole as f64 + part as f64 / 10f64.powi(frac.len() as i32))
+    // integer powers (exact, as powi's are at these sizes): no float power routine in the wasm
+    Some(whole as f64 + part as f64 / f64::from(10u32.pow(frac.len() as u32)))
 }
 
 /// IMF-fixdate to milliseconds since the Unix epoch.
