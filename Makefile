@@ -191,7 +191,7 @@ test-wasm: toolchain
 	  ASYNTAI_FAKE_API=$$url CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	    cargo test --target $(WASM_TARGET) --target-dir target/wasm-test --no-default-features --features client,webhooks --test wasm
 
-test-js: tests-install
+test-js: tests-install | $(TOOLS)/esbuild
 	cd tests && NODE_OPTIONS=--import=./js/no-throw-into-wasm.mjs node --test --test-reporter=spec js/*.test.mjs
 
 # Each area's targets live in mk/<area>.mk.
