@@ -73,7 +73,7 @@ async function instance(dir, rounds, calls, samples) {
  * @returns {Promise<{median: Record<string, number>, paired: (a: string, b: string) => number}>} median ns
  *   per call by case ('hand', 'hand-timeout', 'steps', 'asyntai-edge'); the median of a round's ratio
  */
-export async function benchWorkerd({ instances = 3, rounds = 5, calls = 20000 } = {}) {
+export async function benchWorkerd({ instances = 6, rounds = 5, calls = 20000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'asyntai-bench-workerd-'));
   try {
     await build(dir);
