@@ -30,6 +30,11 @@ import { benchSandbox } from './sandbox.bench.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 const ROUNDS = 9;
+// The workerd call: 6 processes of 5 rounds. One round's figure moves by up to 30% on this 2-core
+// machine, and the median of 15 rounds (3 processes) moved the ratio by 0.1x from run to run
+// (1.36x-1.58x, 2026-12-06).
+const WORKERD_PROCESSES = 6;
+const WORKERD_ROUNDS = 5;
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
 const version = (name) => {
@@ -105,7 +110,7 @@ async function main() {
   log('the same call inside workerd');
   // 6 processes of 5 rounds: one round's figure moves by up to 30% on this 2-core machine, and the
   // median of 15 rounds moved the ratio by 0.1x from run to run (1.36x-1.58x, 2026-12-06).
-  const { median: wd, paired: wp } = await benchWorkerd({ instances: 6, rounds: 5, calls: 20000 });
+  const { median: wd, paired: wp } = await benchWorkerd({ instances: WORKERD_PROCESSES, rounds: WORKERD_ROUNDS, calls: 20000 });
   row('The same call inside workerd', fmt.us(wd['asyntai-edge']),
     `hand-written fetch + JSON.parse + success check in workerd ${fmt.us(wd.hand)}; the same with an AbortController and a timer per call ${fmt.us(wd['hand-timeout'])}; asyntai-edge's steps in plain JavaScript ${fmt.us(wd.steps)} (${fmt.x(wp('steps', 'hand'))})`,
     `${fmt.x(wp('asyntai-edge', 'hand'))} hand-written (${fmt.x(wp('asyntai-edge', 'hand-timeout'))} hand-written with a timeout)`,
@@ -189,7 +194,7 @@ async function main() {
   const lines = [];
   lines.push(`Machine: ${cpu[0]?.model?.trim() ?? '?'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, `
     + `${type()} ${release()}; Node ${process.version}; ${workerdVersion}. Medians over ${ROUNDS} rounds `
-    + `(a client call: 31 rounds of 3,000 calls, interleaved; workerd: 3 workerd processes × 5 rounds; cold start: 21 processes per SDK); `
+    + `(a client call: 31 rounds of 3,000 calls, interleaved; workerd: ${WORKERD_PROCESSES} workerd processes × ${WORKERD_ROUNDS} rounds; cold start: 21 processes per SDK); `
     + `a call's ratios are medians of each round's ratio (its figures measured seconds apart); ${new Date().toISOString().slice(0, 10)}.`);
   lines.push('');
   lines.push('| what | asyntai-edge | alternatives (same run) | ratio | goal | met |');
