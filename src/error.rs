@@ -4,7 +4,8 @@
 use core::fmt;
 use std::borrow::Cow;
 
-/// Which error class an API failure maps to.
+/// Which error class an API failure maps to. (The npm package's wasm finds the JavaScript class by
+/// this order, `pkg-template/lib/error-classes.js`'s: keep the two in step.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiErrorKind {
     /// 400

@@ -1,36 +1,22 @@
 // How the client's wasm constructs its errors: `newError(index, message, extra)`, the class at `index`
-// of the list below (the order of `Class` in src/wasm/errors.rs), which Rust chose. One import for
+// of the list below (the order of `Class::index` in src/wasm/errors.rs), which Rust chose. One import for
 // all of them: one import per class cost the main Workers bundle 82 B more (2026-12-06).
-import {
-  AsyntaiError,
-  ValidationError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  NotFoundError,
-  RateLimitError,
-  InternalServerError,
-  ServiceUnavailableError,
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
-} from './errors.js';
+import * as errors from './errors.js';
 
 const CLASSES = [
-  AsyntaiError,
-  ValidationError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  NotFoundError,
-  RateLimitError,
-  InternalServerError,
-  ServiceUnavailableError,
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
+  errors.AsyntaiError,
+  errors.ValidationError,
+  errors.BadRequestError,
+  errors.AuthenticationError,
+  errors.PermissionDeniedError,
+  errors.NotFoundError,
+  errors.RateLimitError,
+  errors.InternalServerError,
+  errors.ServiceUnavailableError,
+  errors.APIError,
+  errors.APIConnectionError,
+  errors.APITimeoutError,
+  errors.APIUserAbortError,
 ];
 
 /**

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::Redactor;
-use crate::error::{ApiErrorKind, Error};
+use crate::error::Error;
 use crate::transport::fetch::json_parse;
 
 #[wasm_bindgen(raw_module = "../../lib/errors.js")]
@@ -22,44 +22,37 @@ extern "C" {
 
 #[wasm_bindgen(raw_module = "../../lib/error-classes.js")]
 extern "C" {
-    /// `new (the class at index `class`)(message, extra)`: one import for every class but the
+    /// `new (the class at index `class`: [`class`])(message, extra)`: one import for every class but the
     /// webhook's (the `asyntai-edge/webhooks` module has only that one, imported above).
     #[wasm_bindgen(js_name = newError)]
     fn new_error(class: u32, message: &str, extra: &JsValue) -> JsValue;
 }
 
-/// An error class of `lib/errors.js`: its index in `lib/error-classes.js`'s list (tests/js/errors.test.mjs
-/// checks each error's exact class).
-#[derive(Clone, Copy)]
-enum Class {
-    Asyntai,
-    Validation,
-    Api,
-    BadRequest,
-    Authentication,
-    PermissionDenied,
-    NotFound,
-    RateLimit,
-    InternalServer,
-    ServiceUnavailable,
-    Connection,
-    Timeout,
-    Abort,
-}
+/// The error classes of `lib/errors.js`, by their index in `lib/error-classes.js`'s list, which
+/// `new_error` takes (tests/js/errors.test.mjs checks each error's exact class).
+mod class {
+    use crate::error::ApiErrorKind;
 
-/// `new class(message, extra)`.
-fn make(class: Class, message: &str, extra: &JsValue) -> JsValue {
-    new_error(class as u32, message, extra)
+    pub const ASYNTAI: u32 = 0;
+    pub const VALIDATION: u32 = 1;
+    /// `APIError` and its subclasses, in `ApiErrorKind`'s order: BadRequestError ..
+    /// ServiceUnavailableError, then APIError itself (`ApiErrorKind::Other`).
+    pub fn api(kind: ApiErrorKind) -> u32 {
+        2 + kind as u32
+    }
+    pub const CONNECTION: u32 = 10;
+    pub const TIMEOUT: u32 = 11;
+    pub const ABORT: u32 = 12;
 }
 
 /// A `ValidationError`.
 pub fn validation(field: &str, message: &str) -> JsValue {
-    make(Class::Validation, message, &JsValue::from_str(field))
+    new_error(class::VALIDATION, message, &JsValue::from_str(field))
 }
 
 /// An `AsyntaiError` (the base class: configuration problems).
 pub fn asyntai(message: &str) -> JsValue {
-    make(Class::Asyntai, message, &JsValue::UNDEFINED)
+    new_error(class::ASYNTAI, message, &JsValue::UNDEFINED)
 }
 
 /// A `WebhookVerificationError`.
@@ -76,14 +69,14 @@ pub fn to_js(error: Error, cause: Option<JsValue>, redactor: &Redactor) -> JsVal
     match error {
         Error::Validation { field, message } => validation(&field, &message),
         Error::Config { message } => asyntai(&message),
-        Error::Timeout { message } => make(Class::Timeout, &message, &JsValue::UNDEFINED),
-        Error::Aborted => make(Class::Abort, "Request was aborted.", &JsValue::UNDEFINED),
+        Error::Timeout { message } => new_error(class::TIMEOUT, &message, &JsValue::UNDEFINED),
+        Error::Aborted => new_error(class::ABORT, "Request was aborted.", &JsValue::UNDEFINED),
         Error::Connection { message, .. } => {
             let options = Object::new();
             if let Some(cause) = cause {
                 set(&options, "cause", &safe_cause(&cause, redactor, 0));
             }
-            make(Class::Connection, &message, &options)
+            new_error(class::CONNECTION, &message, &options)
         }
         Error::Webhook { reason, message } => webhook(&message, reason.as_str()),
         Error::Api(a) => {
@@ -102,17 +95,7 @@ pub fn to_js(error: Error, cause: Option<JsValue>, redactor: &Redactor) -> JsVal
             };
             set(&info, "body", &body);
             set(&info, "retryAfter", &a.retry_after.map_or(JsValue::NULL, JsValue::from_f64));
-            let class = match a.kind {
-                ApiErrorKind::BadRequest => Class::BadRequest,
-                ApiErrorKind::Authentication => Class::Authentication,
-                ApiErrorKind::PermissionDenied => Class::PermissionDenied,
-                ApiErrorKind::NotFound => Class::NotFound,
-                ApiErrorKind::RateLimit => Class::RateLimit,
-                ApiErrorKind::InternalServer => Class::InternalServer,
-                ApiErrorKind::ServiceUnavailable => Class::ServiceUnavailable,
-                ApiErrorKind::Other => Class::Api,
-            };
-            make(class, &a.message, &info)
+            new_error(class::api(a.kind), &a.message, &info)
         }
     }
 }
