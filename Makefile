@@ -34,7 +34,8 @@ OPT_LEVEL_testing := z
 # wasm module -> its dependencies' opt-levels, when not Cargo.toml's (3: what the native build and the
 # other modules use). The main module's at z but sha2's (mk/deps-at-z.toml): -330 B gzip in the
 # package against all at 3 (2026-12-06, built as a cdylib alone; before that, at 3 was the smaller).
-DEPS_OPT_core := --config mk/deps-at-z.toml
+DEPS_CONFIG_core := mk/deps-at-z.toml
+DEPS_OPT_core := --config $(DEPS_CONFIG_core)
 # wasm module -> wasm-opt's level, measured the same way: the main module is smaller at -Os than at
 # -Oz in the Workers bundle (-0.37 kB gzip: -Oz's extra passes make code that compresses worse; the Node
 # bundle, which inlines the wasm as base64, is +1.0 kB), the webhooks module at -Oz.
@@ -120,9 +121,10 @@ $(CHROMIUM):
 
 # --- the package -----------------------------------------------------------------------------
 # A module's build flags, kept in .stamps/wasm-flags-<module>: the file is rewritten only when they
-# change, so that a change of flags here rebuilds that module, and nothing else does.
+# change, so that a change of flags here rebuilds that module, and nothing else does. A module's cargo
+# --config file counts by its content (its checksum).
 WASM_FLAGS_OF = $(WASM_CARGO) $(FEATURES_$*) $(OPT_LEVEL_$*) $(DEPS_OPT_$*) $(WASM_OPT_LEVEL_$*) $(call wasm_opt_write,$*) $(WASM_OPT_FLAGS) $(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS) \
-  $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS) $(BUILD_STD_RUSTFLAGS))
+  $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS) $(BUILD_STD_RUSTFLAGS)) $(if $(DEPS_CONFIG_$*),$(shell cksum < $(DEPS_CONFIG_$*)))
 .stamps/wasm-flags-%: FORCE
 	@mkdir -p .stamps
 	@echo '$(WASM_FLAGS_OF)' | cmp -s - $@ || echo '$(WASM_FLAGS_OF)' > $@
@@ -135,7 +137,7 @@ FORCE:
 # must keep, so LLVM inlines and drops less of them before the link-time optimization: main module
 # 48,138 -> 43,977 B gzip (wasm-opt'd, before function ordering), webhooks 8,331 -> 7,874 B (2026-12-06).
 WASM_CARGO := cargo rustc --lib --crate-type cdylib
-target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/wasm-binary.mjs scripts/order-functions.mjs scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs mk/deps-at-z.toml .stamps/wasm-flags-% | toolchain
+target/wasm-out/%/asyntai_edge_bg.wasm: $(RUST_SRC) scripts/wasm-binary.mjs scripts/order-functions.mjs scripts/short-names.mjs scripts/inline-catch.mjs scripts/freed-guard.mjs .stamps/wasm-flags-% | toolchain
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=$(OPT_LEVEL_$*) $(if $(BUILD_STD_$*),RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS $(BUILD_STD_RUSTFLAGS)") \
 	  $(WASM_CARGO) --release --target $(WASM_TARGET) --target-dir target/wasm-$* --no-default-features --features $(FEATURES_$*) $(DEPS_OPT_$*) $(if $(BUILD_STD_$*),$(BUILD_STD_FLAGS))
 	rm -rf target/wasm-out/$*
