@@ -1,5 +1,5 @@
 // How the client's wasm constructs its errors: `newError(index, message, extra)`, the class at `index`
-// of the list below (the order of `Class::index` in src/wasm/errors.rs), which Rust chose. One import for
+// of the list below (the indexes of `mod class` in src/wasm/errors.rs), which Rust chose. One import for
 // all of them: one import per class cost the main Workers bundle 82 B more (2026-12-06).
 import * as errors from './errors.js';
 

@@ -85,6 +85,7 @@ impl Shared {
         self.paged_read(params, opts, |p| O::from_params(p).map(|o| Box::new(o) as Box<dyn PagedRequest>))
     }
 
+    /// The shared part of [`Shared::paged`].
     #[inline(never)]
     fn paged_read(self: &Rc<Self>, params: &JsValue, opts: &JsValue, read: fn(api::Params) -> Result<Box<dyn PagedRequest>, Error>) -> Promise {
         self.paged_op(options::params(params, &[]).and_then(read), opts)

@@ -22,8 +22,8 @@ extern "C" {
 
 #[wasm_bindgen(raw_module = "../../lib/error-classes.js")]
 extern "C" {
-    /// `new (the class at index `class`: [`class`])(message, extra)`: one import for every class but the
-    /// webhook's (the `asyntai-edge/webhooks` module has only that one, imported above).
+    /// Constructs the class at index `class` (see [`class`]) with `(message, extra)`: one import for
+    /// every class but the webhook's (the `asyntai-edge/webhooks` module has only that one, above).
     #[wasm_bindgen(js_name = newError)]
     fn new_error(class: u32, message: &str, extra: &JsValue) -> JsValue;
 }
