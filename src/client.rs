@@ -600,24 +600,7 @@ impl<T: Transport> Client<T> {
                             }
                         }
                     }
-                    let (text, more) = resp.text_prefix(MAX_ERROR_BODY);
-                    let text = if more { inner.redactor.redact_cut(&text) } else { inner.redactor.redact(&text).into_owned() };
-                    let view = D::view(&text);
-                    let retry_after = resp.header("retry-after").and_then(|v| retry::parse_retry_after(&v, t.now_ms()));
-                    let error = match classify(status, &view, &text) {
-                        Err(Error::Api(mut a)) => {
-                            a.retry_after = retry_after;
-                            a.headers = resp.headers();
-                            a.body = text;
-                            inner.redactor.scrub(Error::Api(a))
-                        }
-                        Err(e) => inner.redactor.scrub(e),
-                        // The decoder and the classifier disagree (a body JavaScript and serde read
-                        // differently): say so rather than hand back a value the caller cannot use.
-                        Ok(()) => Error::Connection { message: cat!("the API answered ", crate::text::int(status.into()), " with a body that could not be read"), cause: None },
-                    };
-                    let outcome = if matches!(error, Error::Connection { .. }) { Outcome::Network } else { Outcome::Status(status) };
-                    (outcome, error.into(), retry_after)
+                    self.failed::<D>(&resp, status)
                 }
             };
             match retry::decide(retries, settings.max_retries, req.method, outcome, retry_after, t.random()) {
@@ -628,6 +611,32 @@ impl<T: Transport> Client<T> {
                 Decision::Stop => return Err(error),
             }
         }
+    }
+
+    /// What an answer that is not a success (or a 2xx body the decoder refused) makes: its outcome for
+    /// the retry policy, the error, its `Retry-After`. Out of the call's future, which it would
+    /// otherwise lengthen on the path every successful call runs.
+    #[cold]
+    #[inline(never)]
+    fn failed<D: Decode<T::Response>>(&self, resp: &T::Response, status: u16) -> (Outcome, CallError<T::Cause>, Option<f64>) {
+        let (text, more) = resp.text_prefix(MAX_ERROR_BODY);
+        let text = if more { self.inner.redactor.redact_cut(&text) } else { self.inner.redactor.redact(&text).into_owned() };
+        let view = D::view(&text);
+        let retry_after = resp.header("retry-after").and_then(|v| retry::parse_retry_after(&v, self.inner.transport.now_ms()));
+        let error = match classify(status, &view, &text) {
+            Err(Error::Api(mut a)) => {
+                a.retry_after = retry_after;
+                a.headers = resp.headers();
+                a.body = text;
+                self.inner.redactor.scrub(Error::Api(a))
+            }
+            Err(e) => self.inner.redactor.scrub(e),
+            // The decoder and the classifier disagree (a body JavaScript and serde read
+            // differently): say so rather than hand back a value the caller cannot use.
+            Ok(()) => Error::Connection { message: cat!("the API answered ", crate::text::int(status.into()), " with a body that could not be read"), cause: None },
+        };
+        let outcome = if matches!(error, Error::Connection { .. }) { Outcome::Network } else { Outcome::Status(status) };
+        (outcome, error.into(), retry_after)
     }
 
     /// Validates, sends and decodes one operation: the Rust API's call.
