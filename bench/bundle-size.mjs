@@ -4,15 +4,10 @@
 // made. bench/size.mjs prints it beside other SDKs (make bench); tests/js/size.test.mjs holds the
 // package to the goals below (make test).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { WORKERS_BUILD } from '../tests/runtimes/helpers.mjs';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const esbuild = createRequire(join(ROOT, 'tools', 'package.json'))('esbuild');
+import { WORKERS_BUILD, esbuild } from '../tests/runtimes/helpers.mjs';
 
 /** asyntai-edge's two Workers: what a user deploys, and the most each may weigh (issue 11). */
 export const ASYNTAI_WORKERS = [
@@ -78,7 +73,7 @@ export async function measureBundle({ name, code, from }, recipe) {
   try {
     const wasm = new Map();
     const outfile = join(dir, `${name.replace(/\W+/g, '_')}-${recipe}.js`);
-    const result = await esbuild.build({
+    const result = await esbuild().build({
       stdin: { contents: code, resolveDir: from, sourcefile: 'worker.js', loader: 'js' },
       outfile,
       ...RECIPES[recipe],

@@ -4,16 +4,13 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ASYNTAI_WORKERS, measureBundle } from "../../bench/bundle-size.mjs";
-
-const APP = join(dirname(fileURLToPath(import.meta.url)), "..");
+import { TESTS } from "../runtimes/helpers.mjs";
 
 describe("the Workers bundle a user deploys", () => {
   for (const worker of ASYNTAI_WORKERS) {
     it(`${worker.name}: at most ${worker.goal} B gzip'd, JS and wasm`, async () => {
-      const size = await measureBundle({ ...worker, from: APP }, "workers");
+      const size = await measureBundle({ ...worker, from: TESTS }, "workers");
       // the wasm module is there, kept as a module beside the JS
       assert.ok(size.wasmGzip > 5_000, `no wasm module in the bundle (${size.wasmGzip} B)`);
       assert.ok(size.gzip <= worker.goal, `${size.gzip} B (JS ${size.jsGzip} B + wasm ${size.wasmGzip} B) is over ${worker.goal} B`);
