@@ -30,9 +30,10 @@ import { benchSandbox } from './sandbox.bench.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 const ROUNDS = 9;
-// The workerd call: 6 processes of 5 rounds. One round's figure moves by up to 30% on this 2-core
-// machine, and the median of 15 rounds (3 processes) moved the ratio by 0.1x from run to run
-// (1.36x-1.58x, 2026-12-06).
+// The workerd call: 6 processes of 5 rounds per case, each case in processes of its own
+// (bench/workerd/workerd.bench.mjs). One round's figure moves by up to 30% on this 2-core machine, and
+// the median of 15 rounds (3 processes) moved the ratio by 0.1x from run to run (1.36x-1.58x,
+// 2026-12-06).
 const WORKERD_PROCESSES = 6;
 const WORKERD_ROUNDS = 5;
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
@@ -194,7 +195,7 @@ async function main() {
   const lines = [];
   lines.push(`Machine: ${cpu[0]?.model?.trim() ?? '?'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, `
     + `${type()} ${release()}; Node ${process.version}; ${workerdVersion}. Medians over ${ROUNDS} rounds `
-    + `(a client call: 31 rounds of 3,000 calls, interleaved; workerd: ${WORKERD_PROCESSES} workerd processes × ${WORKERD_ROUNDS} rounds; cold start: 21 processes per SDK); `
+    + `(a client call: 31 rounds of 3,000 calls, interleaved; workerd: ${WORKERD_PROCESSES} workerd processes × ${WORKERD_ROUNDS} rounds per case, each case in processes of its own; cold start: 21 processes per SDK); `
     + `a call's ratios are medians of each round's ratio (its figures measured seconds apart); ${new Date().toISOString().slice(0, 10)}.`);
   lines.push('');
   lines.push('| what | asyntai-edge | alternatives (same run) | ratio | goal | met |');

@@ -34,8 +34,8 @@ async function build(dir) {
   copyFileSync(join(HERE, 'config.capnp'), join(dir, 'config.capnp'));
 }
 
-/** One workerd process: `rounds` samples per case, appended to `samples`. */
-async function instance(dir, rounds, calls, samples) {
+/** One workerd process running `cases`: `rounds` samples per case, appended to `samples`. */
+async function instance(dir, cases, rounds, calls, samples) {
   let workerd;
   try {
     workerd = await startProcess(join(TOOLS_BIN, 'workerd'), ['serve', join(dir, 'config.capnp'), '--control-fd=3'], {
@@ -54,9 +54,9 @@ async function instance(dir, rounds, calls, samples) {
       if (res.status !== 200 || body.calls !== n) throw new Error(`workerd bench: ${c} made ${body.calls} of ${n} calls (${res.status})`);
       return ms;
     };
-    for (const c of CASES) await get(c, 2000); // warm up (JIT, wasm tier-up)
+    for (const c of cases) await get(c, 2000); // warm up (JIT, wasm tier-up)
     for (let r = 0; r < rounds; r++) {
-      for (const c of r % 2 ? [...CASES].reverse() : CASES) { // no case always runs after the same one
+      for (const c of r % 2 ? [...cases].reverse() : cases) { // no case always runs after the same one
         const empty = await get(c, 0);
         const full = await get(c, calls);
         samples[c].push(((full - empty) * 1e6) / calls);
@@ -68,8 +68,12 @@ async function instance(dir, rounds, calls, samples) {
 }
 
 /**
- * Samples from `instances` fresh workerd processes (a process's JIT state moves its figures by
- * 10-20%), `rounds` each.
+ * Samples from `instances` fresh workerd processes per case (a process's JIT state moves its figures
+ * by 10-20%), `rounds` each. Each case runs in a process of its own: in one isolate, a case's figure
+ * moved with the garbage and the JIT state the others left (the bare call took 21 µs instead of 14
+ * beside cases with a plain-object fetch; 2026-12-06), and all cases' figures moved with the phases of
+ * the process's life, at different rounds for each. The processes of one instance run back to back,
+ * in an order that alternates; a round's ratio compares the same round of each case's process.
  * @returns {Promise<{median: Record<string, number>, paired: (a: string, b: string) => number}>} median ns
  *   per call by case ('hand', 'hand-timeout', 'steps', 'asyntai-edge'); the median of a round's ratio
  */
@@ -78,7 +82,9 @@ export async function benchWorkerd({ instances = 6, rounds = 5, calls = 20000 } 
   try {
     await build(dir);
     const samples = Object.fromEntries(CASES.map((c) => [c, []]));
-    for (let i = 0; i < instances; i++) await instance(dir, rounds, calls, samples);
+    for (let i = 0; i < instances; i++) {
+      for (const c of i % 2 ? [...CASES].reverse() : CASES) await instance(dir, [c], rounds, calls, samples);
+    }
     return summary(samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
