@@ -32,8 +32,9 @@ const ROOT = join(HERE, '..');
 const ROUNDS = 9;
 // The workerd call: 6 processes of 5 rounds per case, each case in processes of its own
 // (bench/workerd/workerd.bench.mjs). One round's figure moves by up to 30% on this 2-core machine, and
-// the median of 15 rounds (3 processes) moved the ratio by 0.1x from run to run (1.36x-1.58x,
-// 2026-12-06).
+// the median of 15 rounds (3 processes, all cases in one) moved the ratio by 0.1x from run to run
+// (1.36x-1.58x, 2026-12-06); with 6 processes per case, each case in its own, eight runs gave
+// 1.39x-1.47x (2026-12-06).
 const WORKERD_PROCESSES = 6;
 const WORKERD_ROUNDS = 5;
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
