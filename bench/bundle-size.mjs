@@ -5,9 +5,9 @@
 // package to the goals below (make test).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { WORKERS_BUILD, esbuild, wasmAsModules } from '../tests/runtimes/helpers.mjs';
+import { WORKERS_BUILD, esbuild } from '../tests/runtimes/helpers.mjs';
 
 /** asyntai-edge's two Workers: what a user deploys, and the most each may weigh (issue 11). */
 export const ASYNTAI_WORKERS = [
@@ -36,6 +36,21 @@ export const ASYNTAI_WORKERS = [
   },
 ];
 
+/** wrangler's rule: .wasm (and .wasm?module) imports stay module imports; the files ship beside the bundle. */
+function wasmModules(wasm) {
+  return {
+    name: 'wasm-modules',
+    setup(build) {
+      build.onResolve({ filter: /\.wasm(\?module)?$/ }, (args) => {
+        const file = join(args.resolveDir, args.path.replace(/\?module$/, ''));
+        const name = `${basename(dirname(file))}-${basename(file)}`;
+        wasm.set(name, file);
+        return { path: `./${name}`, external: true };
+      });
+    },
+  };
+}
+
 /** The two recipes: esbuild options for a Workers upload, and for a Node server bundle. */
 const RECIPES = {
   workers: {
@@ -63,8 +78,7 @@ export async function measureBundle({ name, code, from }, recipe) {
       outfile,
       ...RECIPES[recipe],
       minify: true,
-      // wrangler's rule: .wasm imports stay module imports, the files beside the bundle
-      plugins: [wasmAsModules(dir, wasm)],
+      plugins: [wasmModules(wasm)],
       legalComments: 'none',
       metafile: true,
       logLevel: 'error',
